@@ -1,0 +1,53 @@
+"""Administration commands: database, demo data, audit."""
+from __future__ import annotations
+
+import typer
+
+from core.settings import get_settings
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data for the local login.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Apply migrations (SQLite file under data/, or PostgreSQL via MIGRATION_DATABASE_URL / DATABASE_URL)."""
+    from db.migrate import current, upgrade
+
+    upgrade(revision=revision)
+    typer.echo(f"database at revision {current()}")
+
+
+@demo_app.command("seed")
+def demo_seed() -> None:
+    """Create the demo organizations and one demo person per role (idempotent)."""
+    from core.demo import seed_demo
+    from db.session import get_engine
+
+    created = seed_demo(get_engine(), policy_version=get_settings().privacy_policy_version)
+    typer.echo("demo organizations created" if created else "demo organizations already present")
+
+
+@audit_app.command("verify")
+def audit_verify(chain: str = typer.Option(None, help="Only this chain, e.g. org:<uuid>.")) -> None:
+    """Walk every hash chain and report the first broken link (exit code 1 when broken)."""
+    from core.audit import verify
+    from db.session import Scope, make_engine, scoped_session
+
+    # The owner connection reads every organization's chain (on PostgreSQL the app role sees one at a time).
+    with scoped_session(Scope(), make_engine(get_settings().effective_migration_url)) as session:
+        result = verify(session, chain)
+    if result.ok:
+        typer.echo(f"OK: {result.checked} events in {result.chains} chains, every link intact")
+        return
+    typer.echo(f"BROKEN: chain {result.broken_chain}, event #{result.broken_seq} (id {result.broken_id}): "
+               f"{result.reason}; {result.checked} events checked", err=True)
+    raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the admin commands to the main app."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(demo_app, name="demo")
+    app.add_typer(audit_app, name="audit")

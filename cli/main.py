@@ -1,0 +1,26 @@
+"""The `cbam` command line: the platform's admin and batch interface.
+
+Each capability registers its commands in its own module under `cli/`; this file only assembles them.
+"""
+from __future__ import annotations
+
+import typer
+
+from cli import admin, engine
+
+app = typer.Typer(
+    name="cbam",
+    help="CBAM compliance platform: administration and batch commands.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+admin.register(app)
+engine.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

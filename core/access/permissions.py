@@ -1,0 +1,75 @@
+"""The permission matrix.
+
+A consultant reviews and comments across the client organizations they are invited to and edits only where
+the client grants it (a later issue adds per-area grants); a DPO runs the privacy center and reads the audit log.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+    CONSULTANT = "consultant"
+    DPO = "dpo"
+
+
+ROLES: tuple[Role, ...] = tuple(Role)
+
+
+class Permission(StrEnum):
+    ORG_VIEW = "org.view"
+    ORG_EDIT = "org.edit"
+    MEMBERS_VIEW = "members.view"
+    MEMBERS_MANAGE = "members.manage"
+    INSTALLATION_VIEW = "installation.view"
+    INSTALLATION_EDIT = "installation.edit"
+    AUDIT_VIEW = "audit.view"
+    PRIVACY_MANAGE = "privacy.manage"
+    REVIEW_COMMENT = "review.comment"
+
+
+_ALL = set(Permission)
+MATRIX: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(_ALL - {Permission.PRIVACY_MANAGE}),
+    Role.EDITOR: frozenset({
+        Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.INSTALLATION_VIEW, Permission.INSTALLATION_EDIT,
+    }),
+    Role.VIEWER: frozenset({Permission.ORG_VIEW, Permission.INSTALLATION_VIEW}),
+    Role.CONSULTANT: frozenset({
+        Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.INSTALLATION_VIEW, Permission.REVIEW_COMMENT,
+    }),
+    Role.DPO: frozenset({
+        Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.AUDIT_VIEW, Permission.PRIVACY_MANAGE,
+    }),
+}
+
+
+def can(role: Role | str | None, permission: Permission) -> bool:
+    if role is None:
+        return False
+    return permission in MATRIX[Role(role)]
+
+
+def require(role: Role | str | None, permission: Permission) -> None:
+    if not can(role, permission):
+        raise PermissionDenied(permission.value, str(role) if role else None)
+
+
+# Pages and the permission each needs (None: every member). The app registers only what the role may open.
+PAGES: dict[str, Permission | None] = {
+    "home": None,
+    "organization": Permission.ORG_VIEW,
+    "members": Permission.MEMBERS_VIEW,
+    "installations": Permission.INSTALLATION_VIEW,
+    "audit_log": Permission.AUDIT_VIEW,
+    "profile": None,
+}
+
+
+def pages_for(role: Role | str | None) -> list[str]:
+    return [name for name, perm in PAGES.items() if perm is None or can(role, perm)]

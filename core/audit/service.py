@@ -1,0 +1,162 @@
+"""The tamper-evident audit log: every write through a service appends an event in the same transaction.
+
+Each organization has its own chain (`org:<id>`), and each person one for actions outside an organization
+(`user:<id>`), so that on PostgreSQL a chain is always readable by those who append to it under RLS.
+An event's hash covers its content and the previous event's hash; the verifier reports the first broken link.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core.access import Permission
+from db.models import AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return _iso(value)
+    return str(value)
+
+
+def _iso(at: datetime) -> str:
+    if at.tzinfo is None:  # SQLite hands timezone-aware values back naive; they were stored as UTC
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def canonical(value: Any) -> Any:
+    """JSON-safe, as stored: what goes into `before`/`after` and the hash."""
+    return json.loads(json.dumps(value, default=_json_default, sort_keys=True, ensure_ascii=False))
+
+
+def compute_hash(event: AuditEvent) -> str:
+    body = {
+        "chain": event.chain, "seq": event.seq,
+        "org_id": str(event.org_id) if event.org_id else None,
+        "actor_id": str(event.actor_id) if event.actor_id else None,
+        "action": event.action, "entity": event.entity, "entity_id": event.entity_id,
+        "before": event.before, "after": event.after, "at": _iso(event.at), "prev_hash": event.prev_hash,
+    }
+    data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def chain_name(org_id: uuid.UUID | None, actor_id: uuid.UUID | None) -> str:
+    return f"org:{org_id}" if org_id else f"user:{actor_id}"
+
+
+def record(
+    session: Session, *, actor_id: uuid.UUID | None, org_id: uuid.UUID | None, action: str, entity: str,
+    entity_id: object | None, before: dict | None, after: dict | None, at: datetime,
+) -> AuditEvent:
+    """Append an event to the chain of `org_id` (or the actor's own). Call inside the write's transaction."""
+    chain = chain_name(org_id, actor_id)
+    last = session.exec(
+        select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain)
+        .order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    event = AuditEvent(
+        chain=chain, seq=(last[0] + 1) if last else 1, org_id=org_id, actor_id=actor_id, action=action,
+        entity=entity, entity_id=str(entity_id) if entity_id is not None else None,
+        before=canonical(before) if before is not None else None,
+        after=canonical(after) if after is not None else None,
+        at=at, prev_hash=last[1] if last else GENESIS,
+    )
+    event.hash = compute_hash(event)
+    session.add(event)
+    session.flush()  # a concurrent append to the same chain fails here on (chain, seq), not silently
+    return event
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    chains: int
+    broken_chain: str | None = None
+    broken_seq: int | None = None
+    broken_id: int | None = None
+    reason: str | None = None  # "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap"
+
+
+def verify(session: Session, chain: str | None = None, batch: int = 5000) -> VerifyResult:
+    """Walk one chain (or all chains visible to the session) in order; stop at the first broken link."""
+    chains = [chain] if chain else list(session.exec(select(AuditEvent.chain).distinct().order_by(AuditEvent.chain)))
+    checked = 0
+    for name in chains:
+        prev_hash, expected_seq, last_seq = GENESIS, 1, 0
+        while True:
+            rows = session.exec(
+                select(AuditEvent).where(AuditEvent.chain == name, AuditEvent.seq > last_seq)
+                .order_by(AuditEvent.seq).limit(batch)
+            ).all()
+            if not rows:
+                break
+            for ev in rows:
+                checked += 1
+                reason = None
+                if ev.seq != expected_seq:
+                    reason = "sequence_gap"
+                elif ev.prev_hash != prev_hash:
+                    reason = "prev_hash_mismatch"
+                elif compute_hash(ev) != ev.hash:
+                    reason = "hash_mismatch"
+                if reason:
+                    return VerifyResult(False, checked, len(chains), name, ev.seq, ev.id, reason)
+                prev_hash, expected_seq, last_seq = ev.hash, ev.seq + 1, ev.seq
+            session.expunge_all()
+    return VerifyResult(True, checked, len(chains))
+
+
+@dataclass
+class AuditFilter:
+    action: str | None = None
+    entity: str | None = None
+    actor_id: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def list_events(ctx, flt: AuditFilter | None = None, *, limit: int = 200, offset: int = 0) -> tuple[list[AuditEvent], int]:
+    """The acting organization's events, newest first, with the total count for paging."""
+    ctx.require(Permission.AUDIT_VIEW)
+    flt = flt or AuditFilter()
+    conds = [AuditEvent.org_id == ctx.tenant]
+    if flt.action:
+        conds.append(AuditEvent.action == flt.action)
+    if flt.entity:
+        conds.append(AuditEvent.entity == flt.entity)
+    if flt.actor_id:
+        conds.append(AuditEvent.actor_id == flt.actor_id)
+    if flt.since:
+        conds.append(AuditEvent.at >= flt.since)
+    if flt.until:
+        conds.append(AuditEvent.at < flt.until)
+    total = ctx.session.exec(select(func.count()).select_from(AuditEvent).where(*conds)).one()
+    rows = ctx.session.exec(
+        select(AuditEvent).where(*conds).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)
+    ).all()
+    return list(rows), int(total)
+
+
+def verify_organization(ctx) -> VerifyResult:
+    ctx.require(Permission.AUDIT_VIEW)
+    return verify(ctx.session, chain_name(ctx.tenant, None))
+
+
+def audit_actions(ctx) -> list[str]:
+    ctx.require(Permission.AUDIT_VIEW)
+    return list(ctx.session.exec(
+        select(AuditEvent.action).where(AuditEvent.org_id == ctx.tenant).distinct().order_by(AuditEvent.action)))

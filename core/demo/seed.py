@@ -1,0 +1,86 @@
+"""Demo data for the local login: two organizations and one person per role, written through the services
+(so the audit log and, on PostgreSQL, row-level security apply as for real users)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from core.clock import Clock, SystemClock
+from core.identity import LOCAL_ISSUER, complete_onboarding, resolve_login
+from core.identity.service import ProfileData, update_profile
+from core.installations import InstallationData, add_installation
+from core.organizations import (
+    OrganizationData,
+    accept_invitation,
+    create_organization,
+    invitations_of,
+    invite_member,
+    memberships_of,
+)
+from db.session import Scope, scoped_session
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    subject: str
+    email: str
+    name: str
+    role: str
+
+
+DEMO_USERS = (
+    DemoUser("demo-owner", "owner@demo.cbam.local", "王丽 Wang Li", "owner"),
+    DemoUser("demo-editor", "editor@demo.cbam.local", "陈刚 Chen Gang", "editor"),
+    DemoUser("demo-viewer", "viewer@demo.cbam.local", "赵敏 Zhao Min", "viewer"),
+    DemoUser("demo-consultant", "consultant@demo.cbam.local", "Anna Schmidt", "consultant"),
+    DemoUser("demo-dpo", "dpo@demo.cbam.local", "刘洋 Liu Yang", "dpo"),
+)
+
+DEMO_ORGS = (
+    (OrganizationData(name_zh="示例钢铁有限公司", name_en="Demo Steel Co., Ltd.", uscc="91350100M000100Y43",
+                      address="福建省福州市鼓楼区示例路1号", industry="iron_steel"),
+     [InstallationData(name="福州热轧厂 Fuzhou hot rolling mill", address="福建省福州市马尾区工业路8号",
+                       country="CN", unlocode="CNFOC", latitude=26.0, longitude=119.4,
+                       economic_activity="Hot rolling of steel (NACE 24.10)")]),
+    (OrganizationData(name_zh="示例铝业有限公司", name_en="Demo Aluminium Co., Ltd.", address="河南省郑州市示例大道2号",
+                      industry="aluminium"),
+     [InstallationData(name="郑州电解铝厂 Zhengzhou smelter", address="河南省郑州市上街区铝城路3号", country="CN",
+                       unlocode="CNCGO", latitude=34.8, longitude=113.3,
+                       economic_activity="Primary aluminium production (NACE 24.42)")]),
+)
+
+
+def _login(session, demo: DemoUser, clock: Clock, policy_version: str):
+    user = resolve_login(session, issuer=LOCAL_ISSUER, subject=demo.subject, email=demo.email, name=demo.name,
+                         clock=clock)
+    if user.adult_confirmed_at is None:
+        complete_onboarding(session, user, adult=True, accept_policy=True, policy_version=policy_version,
+                            clock=clock)
+        update_profile(session, user, ProfileData(name=demo.name, language="zh"), expected_version=user.version,
+                       clock=clock)
+    return user
+
+
+def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None) -> bool:
+    """Create the demo organizations once. Returns False when they already exist."""
+    clock = clock or SystemClock()
+    with scoped_session(Scope(), engine) as session:
+        owner = _login(session, DEMO_USERS[0], clock, policy_version)
+        if memberships_of(session, owner):
+            return False
+        for org_data, installations in DEMO_ORGS:
+            ctx = create_organization(session, owner, org_data, clock=clock)
+            for inst in installations:
+                add_installation(ctx, inst)
+            for demo in DEMO_USERS[1:]:
+                # the consultant serves both organizations; everyone else works for the first only
+                if org_data is DEMO_ORGS[0][0] or demo.role == "consultant":
+                    invite_member(ctx, email=demo.email, role=demo.role)
+        session.commit()
+    for demo in DEMO_USERS[1:]:
+        with scoped_session(Scope(), engine) as session:
+            user = _login(session, demo, clock, policy_version)
+            for _org, m in invitations_of(session, user):
+                accept_invitation(session, user, m.id, clock=clock)
+    return True

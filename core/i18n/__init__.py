@@ -1,0 +1,55 @@
+"""Translation: Chinese and English catalogs kept in step (a test fails on a missing key).
+
+`pseudo` is a test language: every string comes back wrapped in ⟦…⟧, so a test can find page text that did not
+go through the catalogs.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+PSEUDO = "pseudo"
+_HERE = Path(__file__).resolve().parent
+# Other capabilities keep their messages next to their code, as {"en": {...}, "zh": {...}}.
+_EXTRA_CATALOGS = (_HERE.parent / "cbam" / "messages.json",)
+
+
+@lru_cache(maxsize=1)
+def catalogs() -> dict[str, dict[str, str]]:
+    cats = {lang: json.loads((_HERE / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
+    for extra in _EXTRA_CATALOGS:
+        if extra.exists():
+            data = json.loads(extra.read_text(encoding="utf-8"))
+            for lang in LANGUAGES:
+                cats[lang].update(data.get(lang, {}))
+    return cats
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    if lang == PSEUDO:
+        return "⟦" + t(key, "en", **params) + "⟧"
+    cat = catalogs().get(lang) or catalogs()[DEFAULT_LANGUAGE]
+    text = cat.get(key)
+    if text is None:
+        text = catalogs()["en"].get(key, key)
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def language_from_locale(locale: str | None) -> str:
+    """The browser's locale → a catalog language (Chinese for zh-*, English otherwise)."""
+    if not locale:
+        return DEFAULT_LANGUAGE
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def error_text(error, lang: str) -> str:
+    """A DomainError (or its key and params) in the user's language."""
+    return t(error.key, lang, **error.params)

@@ -1,0 +1,122 @@
+"""People: matched by OIDC issuer and subject, created on first login, onboarded (18+, privacy policy)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from core import audit
+from core.clock import Clock
+from core.errors import ConcurrentChange, ValidationFailed
+from core.i18n import LANGUAGES
+from core.records import snapshot
+from db.models import ConsentRecord, User
+from db.session import Scope, rescope
+
+LOCAL_ISSUER = "local"  # the demo login's issuer: never a real provider's
+
+
+def id_token_expired(claims: Mapping[str, object], now: datetime) -> bool:
+    """Streamlit keeps the ID token's claims in `st.user` but never checks `exp`; we do.
+
+    OpenID Connect Core 1.0 §2 makes `exp` required, so a token without one is treated as expired.
+    """
+    exp = claims.get("exp")
+    try:
+        exp_ts = float(exp)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+    return now.astimezone(UTC).timestamp() >= exp_ts
+
+
+def resolve_login(session: Session, *, issuer: str, subject: str, email: str | None, name: str | None,
+                  clock: Clock) -> User:
+    """The user behind an identity; created on first login. Leaves the session scoped to that user."""
+    rescope(session, Scope(issuer=issuer, subject=subject, email=email))
+    user = session.exec(select(User).where(User.issuer == issuer, User.subject == subject)).first()
+    now = clock.now()
+    if user is None:
+        user = User(issuer=issuer, subject=subject, email=(email or None), name=name, created_at=now,
+                    updated_at=now)
+        session.add(user)
+        session.flush()
+        rescope(session, Scope(user_id=user.id, issuer=issuer, subject=subject, email=email))
+        audit.record(session, actor_id=user.id, org_id=None, action="user.created", entity="user",
+                     entity_id=user.id, before=None, after=snapshot(user), at=now)
+    else:
+        rescope(session, Scope(user_id=user.id, issuer=issuer, subject=subject, email=email))
+        if email and email != user.email:  # the provider is the source of truth for the address
+            before = snapshot(user)
+            user.email, user.updated_at, user.version = email, now, user.version + 1
+            session.add(user)
+            session.flush()
+            audit.record(session, actor_id=user.id, org_id=None, action="user.email_changed", entity="user",
+                         entity_id=user.id, before=before, after=snapshot(user), at=now)
+    return user
+
+
+def needs_onboarding(session: Session, user: User, policy_version: str) -> bool:
+    if user.adult_confirmed_at is None:
+        return True
+    accepted = session.exec(select(ConsentRecord.id).where(
+        ConsentRecord.user_id == user.id, ConsentRecord.kind == "privacy_policy",
+        ConsentRecord.policy_version == policy_version)).first()
+    return accepted is None
+
+
+def complete_onboarding(session: Session, user: User, *, adult: bool, accept_policy: bool, policy_version: str,
+                        clock: Clock) -> ConsentRecord:
+    errors = {}
+    if not adult:
+        errors["adult"] = ("onboarding.error_adult", {})
+    if not accept_policy:
+        errors["accept_policy"] = ("onboarding.error_policy", {})
+    if errors:
+        raise ValidationFailed(errors)
+    now = clock.now()
+    before = snapshot(user)
+    user.adult_confirmed_at = user.adult_confirmed_at or now
+    user.updated_at = now
+    session.add(user)
+    consent = ConsentRecord(user_id=user.id, policy_version=policy_version, age_confirmed=True, accepted_at=now)
+    session.add(consent)
+    session.flush()
+    audit.record(session, actor_id=user.id, org_id=None, action="consent.accepted", entity="consent_record",
+                 entity_id=consent.id, before=None, after=snapshot(consent), at=now)
+    audit.record(session, actor_id=user.id, org_id=None, action="user.adult_confirmed", entity="user",
+                 entity_id=user.id, before=before, after=snapshot(user), at=now)
+    return consent
+
+
+class ProfileData(BaseModel):
+    name: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    language: str = "zh"
+
+
+def update_profile(session: Session, user: User, data: ProfileData, *, expected_version: int,
+                   clock: Clock) -> User:
+    errors = {}
+    if data.language not in LANGUAGES:
+        errors["language"] = ("validation.choice", {})
+    if data.phone and not re.fullmatch(r"\+?[0-9 ()\-]{5,30}", data.phone):
+        errors["phone"] = ("validation.phone_format", {})
+    if not data.name.strip():
+        errors["name"] = ("validation.required", {})
+    if errors:
+        raise ValidationFailed(errors)
+    session.refresh(user)
+    if user.version != expected_version:
+        raise ConcurrentChange("user", user.name or "-", user.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+    before = snapshot(user)
+    now = clock.now()
+    user.name, user.phone, user.language = data.name.strip(), data.phone.strip() or None, data.language
+    user.updated_at, user.version = now, user.version + 1
+    session.add(user)
+    session.flush()
+    audit.record(session, actor_id=user.id, org_id=None, action="user.profile_updated", entity="user",
+                 entity_id=user.id, before=before, after=snapshot(user), at=now)
+    return user

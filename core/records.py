@@ -1,0 +1,69 @@
+"""Shared write helpers: snapshots for the audit log and optimistic-locking updates."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy import update
+from sqlmodel import SQLModel, select
+
+from core import audit
+from core.errors import ConcurrentChange, NotFound
+from db.models import User
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def snapshot(obj: SQLModel, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in obj.model_dump().items() if k not in exclude}
+
+
+def get_scoped(ctx, model: type[T], obj_id: uuid.UUID) -> T:
+    """A tenant row of the acting organization, or NotFound (another tenant's id is simply not found)."""
+    obj = ctx.session.exec(select(model).where(model.id == obj_id, model.org_id == ctx.tenant)).first()
+    if obj is None:
+        raise NotFound(model.__name__.lower(), obj_id)
+    return obj
+
+
+def who(session, user_id: uuid.UUID | None) -> str:
+    if user_id is None:
+        return "-"
+    user = session.get(User, user_id)
+    return (user.name or user.email or str(user_id)) if user else str(user_id)
+
+
+def versioned_update(ctx, obj: T, expected_version: int, changes: dict[str, Any], *, action: str) -> T:
+    """Write `changes` only if nobody saved the row since `expected_version` was read; audit it.
+
+    The UPDATE carries `version = expected` in its WHERE clause, so two concurrent saves cannot both pass.
+    """
+    model = type(obj)
+    before = snapshot(obj)
+    now = ctx.clock.now()
+    values = dict(changes, version=expected_version + 1, updated_at=now, updated_by=ctx.user.id)
+    conds = [model.id == obj.id, model.version == expected_version]
+    if hasattr(model, "org_id") and "org_id" in model.model_fields:
+        conds.append(model.org_id == ctx.tenant)
+    result = ctx.session.exec(update(model).where(*conds).values(**values))
+    if result.rowcount != 1:
+        ctx.session.expire(obj)
+        current = ctx.session.get(model, obj.id)
+        if current is None:
+            raise NotFound(model.__name__.lower(), obj.id)
+        raise ConcurrentChange(model.__name__.lower(), who(ctx.session, current.updated_by),
+                               current.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+    ctx.session.expire(obj)
+    fresh = ctx.session.get(model, obj.id)
+    audit.record(ctx.session, actor_id=ctx.user.id, org_id=ctx.org_id, action=action, entity=model.__name__.lower(),
+                 entity_id=obj.id, before=before, after=snapshot(fresh), at=now)
+    return fresh
+
+
+def insert(ctx, obj: T, *, action: str) -> T:
+    ctx.session.add(obj)
+    ctx.session.flush()
+    audit.record(ctx.session, actor_id=ctx.user.id, org_id=ctx.org_id, action=action,
+                 entity=type(obj).__name__.lower(), entity_id=obj.id, before=None, after=snapshot(obj),
+                 at=ctx.clock.now())
+    return obj

@@ -1,0 +1,69 @@
+"""One place for the platform's settings (environment variables; `.env` is not read).
+
+Every field here is documented in `.streamlit/secrets.toml.example` and the README (a test checks it).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    # The database the app uses. Empty: the embedded SQLite file under data_dir.
+    database_url: str = Field(default="", alias="DATABASE_URL")
+    # The owner connection migrations run on (PostgreSQL: the role that owns the schema). Empty: database_url.
+    migration_database_url: str = Field(default="", alias="MIGRATION_DATABASE_URL")
+    # Where the embedded database, evidence files and loaded reference data live.
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", alias="CBAM_DATA_DIR")
+    # "development" or "production". Production refuses unsafe settings.
+    environment: str = Field(default="development", alias="CBAM_ENV")
+    # Allow the local demo login against PostgreSQL (never in production).
+    allow_local_login: bool = Field(default=False, alias="CBAM_ALLOW_LOCAL_LOGIN")
+    # Password given to the app role `cbam_app` by `cbam db upgrade` on PostgreSQL (empty: no password, trust).
+    app_db_password: str = Field(default="", alias="CBAM_APP_DB_PASSWORD")
+    # The privacy policy version users must accept (the platform's policy, see README).
+    privacy_policy_version: str = Field(default="2025-01", alias="CBAM_PRIVACY_POLICY_VERSION")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Settings:
+        if self.environment not in ("development", "production", "test"):
+            raise ValueError("CBAM_ENV must be development, production or test")
+        if self.environment == "production" and self.allow_local_login:
+            raise ValueError("CBAM_ALLOW_LOCAL_LOGIN cannot be set in production")
+        if self.environment == "production" and not self.database_url:
+            raise ValueError("production needs DATABASE_URL (PostgreSQL)")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return normalise_url(self.database_url)
+        return f"sqlite:///{self.data_dir / 'cbam.db'}"
+
+    @property
+    def effective_migration_url(self) -> str:
+        return normalise_url(self.migration_database_url) if self.migration_database_url else self.effective_database_url
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.effective_database_url.startswith("postgresql")
+
+
+def normalise_url(url: str) -> str:
+    """Supabase and Heroku hand out `postgres://` URLs; SQLAlchemy wants a driver name."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,136 @@
+"""SQLModel tables. Tenant tables carry org_id, created/updated by and at, and a version (optimistic locking)."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.personal_data import PersonalData as PD
+from db.personal_data import info, tag
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _id() -> Any:
+    return Field(default_factory=uuid.uuid4, primary_key=True, sa_column_kwargs=tag(PD.NONE))
+
+
+class TenantColumns(SQLModel):
+    """Columns every tenant table carries."""
+
+    org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, sa_column_kwargs=tag(PD.NONE))
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
+    updated_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
+    version: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_user_issuer_subject"),)
+
+    id: uuid.UUID = _id()
+    issuer: str = Field(max_length=300, sa_column_kwargs=tag(PD.ACCOUNT))
+    subject: str = Field(max_length=300, sa_column_kwargs=tag(PD.IDENTIFIER))
+    email: str | None = Field(default=None, max_length=320, index=True, sa_column_kwargs=tag(PD.CONTACT))
+    name: str | None = Field(default=None, max_length=200, sa_column_kwargs=tag(PD.IDENTITY))
+    phone: str | None = Field(default=None, max_length=40, sa_column_kwargs=tag(PD.CONTACT))
+    language: str | None = Field(default=None, max_length=5, sa_column_kwargs=tag(PD.ACCOUNT))
+    adult_confirmed_at: datetime | None = Field(
+        default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.CONSENT))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.ACCOUNT))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.ACCOUNT))
+    version: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))
+
+
+class Organization(SQLModel, table=True):
+    """A tenant. Its own id is its org_id."""
+
+    id: uuid.UUID = _id()
+    name_zh: str = Field(default="", max_length=200, sa_column_kwargs=tag(PD.NONE))
+    name_en: str = Field(default="", max_length=200, sa_column_kwargs=tag(PD.NONE))
+    eori: str | None = Field(default=None, max_length=17, sa_column_kwargs=tag(PD.NONE))
+    uscc: str | None = Field(default=None, max_length=18, sa_column_kwargs=tag(PD.NONE))
+    address: str = Field(default="", max_length=500, sa_column_kwargs=tag(PD.NONE))
+    industry: str = Field(default="", max_length=40, sa_column_kwargs=tag(PD.NONE))
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
+    updated_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
+    version: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))
+
+    @property
+    def org_id(self) -> uuid.UUID:
+        return self.id
+
+
+class Membership(TenantColumns, table=True):
+    """A person's role in an organization. An invitation is a membership with an email and no user yet."""
+
+    __table_args__ = (UniqueConstraint("org_id", "invited_email", name="uq_membership_org_email"),)
+
+    id: uuid.UUID = _id()
+    user_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", index=True,
+                                      sa_column_kwargs=tag(PD.IDENTIFIER))
+    invited_email: str = Field(max_length=320, sa_column_kwargs=tag(PD.CONTACT))
+    role: str = Field(max_length=20, sa_column_kwargs=tag(PD.NONE))
+    status: str = Field(default="invited", max_length=20, sa_column_kwargs=tag(PD.ACCOUNT))  # invited|active|removed
+
+
+class Installation(TenantColumns, table=True):
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_installation_org_name"),)
+
+    id: uuid.UUID = _id()
+    name: str = Field(max_length=200, sa_column_kwargs=tag(PD.NONE))
+    address: str = Field(default="", max_length=500, sa_column_kwargs=tag(PD.NONE))
+    country: str = Field(max_length=2, sa_column_kwargs=tag(PD.NONE))
+    unlocode: str | None = Field(default=None, max_length=6, sa_column_kwargs=tag(PD.NONE))
+    latitude: float | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))
+    longitude: float | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))
+    economic_activity: str = Field(default="", max_length=300, sa_column_kwargs=tag(PD.NONE))
+    archived_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained. One chain per organization (`org:<id>`) or per person (`user:<id>`)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_chain_seq"),)
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True,
+                                                          info=info(PD.NONE)))
+    chain: str = Field(max_length=60, index=True, sa_column_kwargs=tag(PD.NONE))
+    seq: int = Field(sa_column_kwargs=tag(PD.NONE))
+    org_id: uuid.UUID | None = Field(default=None, index=True, sa_column_kwargs=tag(PD.NONE))
+    actor_id: uuid.UUID | None = Field(default=None, index=True, sa_column_kwargs=tag(PD.IDENTIFIER))
+    action: str = Field(max_length=60, sa_column_kwargs=tag(PD.NONE))
+    entity: str = Field(max_length=60, sa_column_kwargs=tag(PD.NONE))
+    entity_id: str | None = Field(default=None, max_length=80, sa_column_kwargs=tag(PD.NONE))
+    before: dict | None = Field(default=None, sa_column=Column(JSON, info=info(PD.ACTIVITY)))
+    after: dict | None = Field(default=None, sa_column=Column(JSON, info=info(PD.ACTIVITY)))
+    at: datetime = Field(sa_type=DateTime(timezone=True), index=True, sa_column_kwargs=tag(PD.ACTIVITY))
+    prev_hash: str = Field(max_length=64, sa_column_kwargs=tag(PD.NONE))
+    hash: str = Field(max_length=64, sa_column_kwargs=tag(PD.NONE))
+
+
+class ConsentRecord(SQLModel, table=True):
+    """A person accepted a privacy policy version (and confirmed they are 18 or older)."""
+
+    __tablename__ = "consent_record"
+
+    id: uuid.UUID = _id()
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", index=True, sa_column_kwargs=tag(PD.IDENTIFIER))
+    kind: str = Field(default="privacy_policy", max_length=40, sa_column_kwargs=tag(PD.CONSENT))
+    policy_version: str = Field(max_length=40, sa_column_kwargs=tag(PD.CONSENT))
+    age_confirmed: bool = Field(default=False, sa_column_kwargs=tag(PD.CONSENT))
+    accepted_at: datetime = Field(sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.CONSENT))
+
+
+# Tables whose rows belong to one organization (RLS by org_id on PostgreSQL).
+TENANT_TABLES = ("membership", "installation")

@@ -1,0 +1,97 @@
+"""Engines and sessions. A session knows who acts for which organization; on PostgreSQL that is set per
+transaction (`set_config(..., true)`) so row-level security scopes every statement."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from core.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whom a session acts for. `org_id` None: no organization selected (login, onboarding, profile)."""
+
+    user_id: uuid.UUID | None = None
+    org_id: uuid.UUID | None = None
+    email: str | None = None
+    issuer: str | None = None
+    subject: str | None = None
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    # Behind Supabase's transaction pooler psycopg must not use server-side prepared statements.
+    kwargs.setdefault("connect_args", {"prepare_threshold": None})
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str | None = None) -> Engine:
+    return make_engine(url or get_settings().effective_database_url)
+
+
+_SETTINGS = {
+    "app.user_id": "user_id",
+    "app.org_id": "org_id",
+    "app.email": "email",
+    "app.issuer": "issuer",
+    "app.subject": "subject",
+}
+
+
+def _apply_scope(connection, scope: Scope) -> None:  # noqa: ANN001
+    for setting, attr in _SETTINGS.items():
+        value = getattr(scope, attr)
+        if attr == "email" and value:
+            value = value.lower()
+        connection.execute(text("SELECT set_config(:k, :v, true)"), {"k": setting, "v": "" if value is None else str(value)})
+
+
+@event.listens_for(Session, "after_begin")
+def _set_scope(session: Session, _transaction, connection) -> None:  # noqa: ANN001
+    scope: Scope | None = session.info.get("scope")
+    if scope is not None and connection.dialect.name == "postgresql":
+        _apply_scope(connection, scope)
+
+
+@contextmanager
+def scoped_session(scope: Scope, engine: Engine | None = None) -> Iterator[Session]:
+    """A session whose every transaction runs as `scope`. Commits on success, rolls back on error."""
+    session = Session(engine or get_engine(), expire_on_commit=False)
+    session.info["scope"] = scope
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def rescope(session: Session, scope: Scope) -> None:
+    """Change whom the session acts for; applies from the next transaction (commit first)."""
+    session.info["scope"] = scope
+    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        _apply_scope(session.connection(), scope)
