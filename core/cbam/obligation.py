@@ -1,0 +1,195 @@
+"""The CBAM obligation per import line: CBAM basis, free-allocation adjustment, certificates and cost.
+
+Formulas of Art. 6(2)(c) Reg. (EU) 2023/956 and Impl. Reg. (EU) 2025/2620 Annex points 2–5 as quoted in the
+domain reference §3.2; default values and mark-ups per Impl. Reg. (EU) 2025/2621 / 2026/1740 (§3.3).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.cbam.errors import ReferenceDataError
+from core.cbam.explain import Term, fmt
+from core.cbam.reference import BenchmarkMatch, DefaultValueMatch, ReferenceData
+from core.cbam.scenario import ImportLine, Process, Scenario
+from core.cbam.see import ProcessResult
+
+SRC_FAA = "Impl. Reg. (EU) 2025/2620 Annex points 2–5; CBAM factor Directive 2003/87/EC Art. 10a(1a)"
+SRC_CERT = "Reg. (EU) 2023/956 Art. 6(2)(c); floor at zero (domain ref §3.2)"
+SRC_PRICE = "Reg. (EU) 2023/956 Art. 21(1a): quarterly average price for 2026 imports"
+ELECTRICITY = "Electricity (export to EU)"
+
+
+@dataclass(slots=True)
+class ImportResult:
+    index: int
+    basis: str
+    cn_code: str
+    country: str
+    quantity: float
+    quarter: int
+    see_basis: float  # tCO2e per tonne counted for CBAM
+    embedded_emissions: float
+    sefa: float  # free-allocation adjustment per tonne
+    free_allocation_adjustment: float
+    certificates: float
+    price_eur: Decimal | None
+    cost_eur: Decimal | None
+    default_value: DefaultValueMatch | None = None
+    flags: list[str] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Pricing:
+    """Year-dependent factors of one evaluation (the forecast evaluates the same goods for other years)."""
+
+    ref: ReferenceData
+    year: int
+    cscf: float
+    cbam_factor: float
+    overrides: dict[str, dict[str, float]]
+    price_override: Decimal | None
+
+    def price(self, quarter: int) -> Decimal | None:
+        return self.price_override if self.price_override is not None else self.ref.certificate_price(self.year, quarter)
+
+    def scale(self) -> float:
+        return self.cbam_factor * self.cscf
+
+    def column_a(self, cn: str, route: str | None) -> BenchmarkMatch | None:
+        o = self.overrides.get(cn[:8], {})
+        if "column_a" in o:
+            return BenchmarkMatch(o["column_a"], cn[:8], route or "", "", "scenario parameters.benchmarks")
+        return self.ref.column_a(cn, route)
+
+    def column_b(self, cn: str, route: str | None) -> BenchmarkMatch:
+        o = self.overrides.get(cn[:8], {})
+        if "column_b" in o:
+            return BenchmarkMatch(o["column_b"], cn[:8], route or "", "", "scenario parameters.benchmarks")
+        m = self.ref.benchmarks.column_b(cn, route, self.ref.benchmark_period(self.year))
+        if m is None:
+            raise ReferenceDataError("cbam.error.no_benchmark", cn_code=cn, version=self.ref.benchmarks.version)
+        return m
+
+
+def _bm_term(label: str, m: BenchmarkMatch, pricing: Pricing, value: float) -> Term:
+    tag = f" ({m.route})" if m.route else ""
+    period = f" ({m.period})" if m.period else ""
+    note = f"; {m.note}" if m.note else ""
+    return Term(label, value, "tCO2e/t",
+                f"CBAM factor {fmt(pricing.cbam_factor)} × CSCF {fmt(pricing.cscf)} × BM {fmt(m.value)}{tag}{period} [{m.cn_code}]",
+                f"{SRC_FAA}; {m.source}{note}")
+
+
+def route_tag(p: Process, ref: ReferenceData) -> str | None:
+    return p.benchmark_route or (ref.route_tags.get(p.route) if p.route else None)
+
+
+def process_sefa(scenario: Scenario, order: list[Process], pricing: Pricing) -> dict[str, tuple[float, list[Term]]]:
+    """SEFA per process for its own CN code: Column A plus the inputs' SEFA where Column A is known; otherwise
+    Column B, which covers the whole chain. Purchased precursors take Column B. Inputs come first in `order`."""
+    ref = pricing.ref
+    pps = {pp.id: pp for pp in scenario.purchased_precursors}
+    out: dict[str, tuple[float, list[Term]]] = {}
+    for p in order:
+        out[p.id] = sefa_of(p, p.cn_code, out, pps, pricing, ref)
+    return out
+
+
+def sefa_of(p: Process, cn: str | None, done: dict[str, tuple[float, list[Term]]], pps: dict,
+            pricing: Pricing, ref: ReferenceData) -> tuple[float, list[Term]]:
+    terms: list[Term] = []
+    if p.goods_category == ELECTRICITY:
+        terms.append(Term("cbam.term.sefa_electricity", 0.0, "tCO2e/MWh", "0", ref.parameters["electricity_free_allocation"]["source"]))
+        return 0.0, terms
+    route = route_tag(p, ref)
+    a = pricing.column_a(cn, route) if cn else None
+    if cn and a is None:
+        b = pricing.column_b(cn, route)
+        v = pricing.scale() * b.value
+        terms.append(_bm_term("cbam.term.sefa_column_b", b, pricing, v))
+        return v, terms
+    own = pricing.scale() * a.value if a else 0.0
+    if a:
+        terms.append(_bm_term("cbam.term.sefa_column_a", a, pricing, own))
+    else:
+        terms.append(Term("cbam.term.sefa_no_cn_code", 0.0, "tCO2e/t", "no CN code: no own benchmark", None))
+    total = own
+    for u in p.inputs:
+        if u.source in done:
+            s = done[u.source][0]
+        else:
+            pp = pps[u.source]
+            b = pricing.column_b(pp.cn_code, None)
+            s = pricing.scale() * b.value
+            terms.append(_bm_term("cbam.term.sefa_precursor_column_b", b, pricing, s))
+        share = u.mass / p.activity_level
+        total += share * s
+        terms.append(Term("cbam.term.sefa_input", share * s, "tCO2e/t",
+                          f"{u.source}: ({fmt(u.mass)} / {fmt(p.activity_level)}) × {fmt(s)}", SRC_FAA))
+    return total, terms
+
+
+def _finish(r: ImportResult, pricing: Pricing) -> ImportResult:
+    """Embedded emissions, adjustment, certificates (floored at zero) and cost of one line."""
+    q = r.quantity
+    r.embedded_emissions = q * r.see_basis
+    r.free_allocation_adjustment = q * r.sefa
+    r.certificates = max(0.0, r.embedded_emissions - r.free_allocation_adjustment)
+    r.terms.append(Term("cbam.term.embedded_emissions", r.embedded_emissions, "tCO2e", f"{fmt(q)} t × {fmt(r.see_basis)}", SRC_CERT))
+    r.terms.append(Term("cbam.term.free_allocation_adjustment", r.free_allocation_adjustment, "tCO2e", f"{fmt(q)} t × {fmt(r.sefa)}", SRC_FAA))
+    r.terms.append(Term("cbam.term.certificates", r.certificates, "certificates",
+                        f"max(0, {fmt(r.embedded_emissions)} − {fmt(r.free_allocation_adjustment)})", SRC_CERT))
+    r.price_eur = pricing.price(r.quarter)
+    if r.price_eur is None:
+        r.flags.append("cbam.flag.price_unknown")
+    else:
+        r.cost_eur = Decimal(repr(r.certificates)) * r.price_eur
+        r.terms.append(Term("cbam.term.cost", float(r.cost_eur), "EUR",
+                            f"{fmt(r.certificates)} × EUR {r.price_eur} ({pricing.year}-Q{r.quarter})", SRC_PRICE))
+    return r
+
+
+def price_actual(n: int, line: ImportLine, proc: Process, result: ProcessResult,
+                 sefa_terms: tuple[float, list[Term]], pricing: Pricing) -> ImportResult:
+    r = ImportResult(n, "actual", line.cn_code, line.country, line.quantity, line.quarter, result.cbam_basis,
+                     0.0, sefa_terms[0], 0.0, 0.0, None, None)
+    r.terms.append(Term("cbam.term.cbam_basis_actual", result.cbam_basis, "tCO2e/t",
+                        f"SEE_dir {fmt(result.see_direct)} + counted SEE_ind {fmt(result.see_indirect_counted)}"
+                        + (" (Annex II: direct only)" if result.annex_ii else ""),
+                        "Reg. (EU) 2023/956 Annex II; " + f"process {proc.id}"))
+    r.terms.extend(sefa_terms[1])
+    r.terms.append(Term("cbam.term.sefa", r.sefa, "tCO2e/t", "SEFA", SRC_FAA))
+    return _finish(r, pricing)
+
+
+def price_default(n: int, line: ImportLine, pricing: Pricing) -> ImportResult:
+    ref = pricing.ref
+    match = ref.default_values.lookup(line.country, line.cn_code, line.variant)
+    row = match.row
+    category = ref.category_of(line.cn_code) or ""
+    sector = row.sector or ref.categories[category].sector
+    mk = ref.markup(sector, pricing.year)
+    total = row.total or 0.0
+    basis = total * (1.0 + mk)
+    r = ImportResult(n, "default", line.cn_code, line.country, line.quantity, line.quarter, basis, 0.0, 0.0, 0.0, 0.0,
+                     None, None, default_value=match)
+    origin = "Other countries and territories" if match.fell_back else ref.iso_to_name.get(line.country, line.country)
+    if match.fell_back:
+        r.flags.append("cbam.flag.default_value_fallback")
+    if match.note:
+        r.flags.append("cbam.flag.several_variants_highest")
+    r.terms.append(Term("cbam.term.default_value_total", total, "tCO2e/t",
+                        f"{origin} {row.cn_code}{' ' + row.variant if row.variant else ''}: direct {row.direct} + indirect {row.indirect}",
+                        f"Impl. Reg. (EU) 2025/2621 Annex I, default values version {ref.default_values.version}"))
+    r.terms.append(Term("cbam.term.default_markup", mk, "fraction", f"{sector} {pricing.year}", ref.parameters["default_value_markup"]["source"]))
+    r.terms.append(Term("cbam.term.cbam_basis_default", basis, "tCO2e/t", f"{fmt(total)} × (1 + {fmt(mk)})", SRC_CERT))
+    if category == ELECTRICITY:
+        r.sefa = 0.0
+        r.terms.append(Term("cbam.term.sefa_electricity", 0.0, "tCO2e/MWh", "0", ref.parameters["electricity_free_allocation"]["source"]))
+    else:
+        b = pricing.column_b(line.cn_code, row.route or None)
+        r.sefa = pricing.scale() * b.value
+        r.terms.append(_bm_term("cbam.term.sefa_column_b", b, pricing, r.sefa))
+    return _finish(r, pricing)
