@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     # Password given to the app role `cbam_app` by `cbam db upgrade` on PostgreSQL (empty: no password, trust).
     app_db_password: str = Field(default="", alias="CBAM_APP_DB_PASSWORD")
     # The privacy policy version users must accept (the platform's policy, see README).
-    privacy_policy_version: str = Field(default="2025-01", alias="CBAM_PRIVACY_POLICY_VERSION")
+    privacy_policy_version: str = Field(default="1.0", alias="CBAM_PRIVACY_POLICY_VERSION")
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from core import audit
 from core.clock import Clock
-from core.errors import ConcurrentChange, ValidationFailed
+from core.errors import ConcurrentChange, NotFound, ValidationFailed
 from core.i18n import LANGUAGES
 from core.records import snapshot
 from db.models import ConsentRecord, User
@@ -120,3 +121,19 @@ def update_profile(session: Session, user: User, data: ProfileData, *, expected_
     audit.record(session, actor_id=user.id, org_id=None, action="user.profile_updated", entity="user",
                  entity_id=user.id, before=before, after=snapshot(user), at=now)
     return user
+
+
+POLICIES_DIR = Path(__file__).resolve().parent / "policies"
+
+
+def policy_text(version: str) -> str:
+    """The privacy policy text users accept, shipped with the app (one file per version)."""
+    path = POLICIES_DIR / f"{version}.txt"
+    if not path.is_file() or path.parent != POLICIES_DIR:
+        raise NotFound("privacy_policy", version)
+    return path.read_text(encoding="utf-8")
+
+
+def consents_of(session: Session, user: User) -> list[ConsentRecord]:
+    return list(session.exec(select(ConsentRecord).where(ConsentRecord.user_id == user.id)
+                             .order_by(ConsentRecord.accepted_at.desc())))

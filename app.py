@@ -1,0 +1,66 @@
+"""Entry point: page config, sign-in, who acts for which organization in which role, and the page list."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.i18n import LANGUAGES
+from core.identity import needs_onboarding
+from core.organizations import memberships_of
+from core.settings import get_settings
+from ui.auth import oidc_providers, sign_in_local, sign_in_oidc, sign_out
+from ui.forms import show_flash
+from ui.navigation import page, pages_for_role
+from ui.state import Acting, acting, lang, person_session, set_acting, tr
+
+st.set_page_config(page_title="CBAM", page_icon=":material/factory:", layout="wide")
+
+with st.sidebar:
+    current = lang()
+    choice = st.segmented_control(tr("sidebar.language"), list(LANGUAGES), default=current if current in
+                                  LANGUAGES else None, format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+                                  key="sidebar_language")
+    if choice and choice != current:
+        st.session_state["lang"] = choice
+        st.rerun()
+
+providers = oidc_providers()
+if not providers:
+    st.warning(tr("login.local_banner"), icon=":material/science:")
+signed_in = sign_in_oidc(providers) if providers else sign_in_local()
+if not signed_in:
+    st.stop()
+
+a = acting()
+with person_session() as (session, user):
+    onboarding = needs_onboarding(session, user, get_settings().privacy_policy_version)
+    orgs = [] if onboarding else memberships_of(session, user)
+    display_name = user.name or user.email or ""
+
+if onboarding:
+    nav = st.navigation([page("onboarding", default=True)])
+else:
+    roles = {org.id: role for org, role in orgs}
+    org_id = a.org_id if a.org_id in roles else (orgs[0][0].id if orgs else None)
+    with st.sidebar:
+        if len(orgs) > 1:
+            names = {org.id: (org.name_zh if lang() == "zh" else org.name_en) or org.name_en or org.name_zh
+                     for org, _ in orgs}
+            org_id = st.selectbox(tr("sidebar.organization"), list(names), index=list(names).index(org_id),
+                                  format_func=names.get, key="sidebar_org")
+        elif orgs:
+            st.caption(tr("sidebar.organization") + ": " + (orgs[0][0].name_zh or orgs[0][0].name_en))
+    role = roles.get(org_id)
+    if a.org_id != org_id or a.role != role:
+        set_acting(Acting(a.user_id, a.issuer, a.subject, a.email, org_id, role))
+    nav = st.navigation(pages_for_role(role, has_org=org_id is not None))
+
+with st.sidebar:
+    st.caption(tr("sidebar.signed_in_as", name=display_name))
+    a = acting()
+    if a and a.role:
+        st.caption(tr("sidebar.role", role=tr(f"role.{a.role.value}")))
+    if st.button(tr("sidebar.sign_out"), icon=":material/logout:", key="sidebar_sign_out"):
+        sign_out()
+
+show_flash()
+nav.run()

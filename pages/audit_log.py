@@ -1,0 +1,41 @@
+"""Audit log (owner, DPO): filter the organization's events and verify the hash chain."""
+from datetime import UTC, datetime, time, timedelta
+
+import streamlit as st
+
+from core.audit import AuditFilter, audit_actions, list_events, verify_organization
+from ui.state import context, tr
+
+PAGE_SIZE = 100
+st.title(tr("page.audit_log"))
+
+with context() as ctx:
+    actions = audit_actions(ctx)
+c1, c2, c3 = st.columns(3)
+action = c1.selectbox(tr("audit.action"), [""] + actions, format_func=({"": tr("audit.all")} | {a: a for a in actions}).get,
+                      key="audit_action")
+since = c2.date_input(tr("audit.since"), value=None, key="audit_since")
+until = c3.date_input(tr("audit.until"), value=None, key="audit_until")
+flt = AuditFilter(action=action or None,
+                  since=datetime.combine(since, time.min, UTC) if since else None,
+                  until=datetime.combine(until, time.min, UTC) + timedelta(days=1) if until else None)
+
+with context() as ctx:
+    total_pages = max(1, -(-list_events(ctx, flt, limit=1)[1] // PAGE_SIZE))
+page = st.number_input(tr("audit.page"), min_value=1, max_value=total_pages, value=1, key="audit_page")
+with context() as ctx:
+    events, total = list_events(ctx, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+st.caption(tr("audit.count", total=total, page=page, pages=total_pages))
+st.dataframe([{tr("audit.at"): e.at, tr("audit.action"): e.action, tr("audit.entity"): e.entity,
+               tr("audit.entity_id"): e.entity_id, tr("audit.actor"): str(e.actor_id or ""),
+               tr("audit.seq"): e.seq, tr("audit.hash"): e.hash[:16]} for e in events],
+             hide_index=True, width="stretch")
+
+if st.button(tr("audit.verify"), icon=":material/verified:", key="audit_verify"):
+    with st.spinner(tr("audit.verifying")), context() as ctx:
+        result = verify_organization(ctx)
+    if result.ok:
+        st.success(tr("audit.verify_ok", checked=result.checked))
+    else:
+        st.error(tr("audit.verify_broken", seq=result.broken_seq, reason=tr(f"audit.reason.{result.reason}"),
+                    checked=result.checked))

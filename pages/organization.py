@@ -1,0 +1,44 @@
+"""Organization setup: company names, EORI, Unified Social Credit Code, address, industry."""
+import streamlit as st
+
+from core.access import Permission, can
+from core.organizations import INDUSTRIES, OrganizationData, get_organization, update_organization
+from ui.forms import field_error, form_error, prefill, reload_record, run_action
+from ui.state import context, labels, tr
+
+st.title(tr("page.organization"))
+with context() as ctx:
+    org = get_organization(ctx)
+    editable = can(ctx.role, Permission.ORG_EDIT)
+
+form = "org"
+loaded_version = prefill(form, str(org.id), org.version, {
+    "name_zh": org.name_zh, "name_en": org.name_en, "eori": org.eori or "", "uscc": org.uscc or "",
+    "address": org.address, "industry": org.industry if org.industry in INDUSTRIES else "other"})
+
+form_error(form)
+with st.form(form):
+    st.text_input(tr("org.name_zh"), max_chars=200, key="org_name_zh")
+    field_error(form, "name_zh")
+    st.text_input(tr("org.name_en"), max_chars=200, key="org_name_en")
+    st.text_input(tr("org.eori"), max_chars=17, help=tr("org.eori_help"), key="org_eori")
+    field_error(form, "eori")
+    st.text_input(tr("org.uscc"), max_chars=18, help=tr("org.uscc_help"), key="org_uscc")
+    field_error(form, "uscc")
+    st.text_area(tr("org.address"), max_chars=500, key="org_address")
+    st.selectbox(tr("org.industry"), INDUSTRIES, format_func=labels("industry", INDUSTRIES).get, key="org_industry")
+    submitted = st.form_submit_button(tr("common.save"), type="primary", disabled=not editable)
+
+if not editable:
+    st.caption(tr("common.read_only"))
+if submitted:
+    data = OrganizationData(**{f: st.session_state[f"org_{f}"] for f in
+                               ("name_zh", "name_en", "eori", "uscc", "address", "industry")})
+
+    def _save() -> None:
+        with context() as c:
+            update_organization(c, data, expected_version=loaded_version)
+        reload_record(form)
+
+    run_action(form, _save, "common.saved")
+st.button(tr("common.reload"), key="org_reload", on_click=reload_record, args=(form,))

@@ -1,0 +1,35 @@
+"""The page list, built per role from the permission matrix: a page a role may not open is not registered."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from core.access import pages_for
+from ui.state import tr
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+# name → (Material icon); titles come from the catalogs as "page.<name>"
+ICONS = {
+    "home": ":material/home:",
+    "organization": ":material/apartment:",
+    "members": ":material/group:",
+    "installations": ":material/factory:",
+    "audit_log": ":material/fact_check:",
+    "profile": ":material/person:",
+    "onboarding": ":material/how_to_reg:",
+}
+
+
+def page(name: str, *, default: bool = False) -> st.Page:
+    return st.Page(PAGES_DIR / f"{name}.py", title=tr(f"page.{name}"), icon=ICONS[name], url_path=name,
+                   default=default)
+
+
+def pages_for_role(role, *, has_org: bool) -> list[st.Page]:
+    if not has_org:
+        names = ["home", "profile"]
+    else:
+        names = pages_for(role)
+    return [page(n, default=(n == "home")) for n in names]
