@@ -13,7 +13,15 @@ from typing import Any
 
 from core.cbam.errors import ScenarioError
 from core.cbam.explain import Term, terms_to_list
-from core.cbam.obligation import ImportResult, Pricing, price_actual, price_default, process_sefa, sefa_of
+from core.cbam.obligation import (
+    ImportResult,
+    Pricing,
+    price_actual,
+    price_default,
+    process_sefa,
+    sefa_chain_terms,
+    sefa_of,
+)
 from core.cbam.reference import ReferenceData, load_reference
 from core.cbam.scenario import Scenario, parse_parameters, parse_scenario
 from core.cbam.see import ProcessResult, annex_ii_rule, process_order, specific_embedded_emissions
@@ -92,7 +100,7 @@ def evaluate(scenario: Scenario, ref: ReferenceData, *, year: int | None = None,
             assert line.process is not None
             proc = by_id[line.process]
             st = sefa[proc.id] if line.cn_code == proc.cn_code else sefa_of(proc, line.cn_code, sefa, pps, pricing, ref)
-            imports.append(price_actual(n, line, proc, processes[proc.id], st, pricing))
+            imports.append(price_actual(n, line, proc, processes[proc.id], st, pricing, sefa_chain_terms(proc, sefa, by_id)))
         else:
             imports.append(price_default(n, line, pricing))
     goods = {p.goods_category for p in scenario.processes} | {ref.category_of(i.cn_code) for i in scenario.imports}

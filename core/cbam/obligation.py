@@ -131,6 +131,21 @@ def sefa_of(p: Process, cn: str | None, done: dict[str, tuple[float, list[Term]]
     return total, terms
 
 
+def sefa_chain_terms(proc: Process, sefa: dict[str, tuple[float, list[Term]]], by_id: dict[str, Process]) -> list[Term]:
+    """The SEFA terms of every own upstream process, each once, so an import shows its whole chain."""
+    out: list[Term] = []
+    seen = {proc.id}
+    stack = [u.source for u in reversed(proc.inputs)]
+    while stack:
+        pid = stack.pop()
+        if pid in seen or pid not in by_id:
+            continue
+        seen.add(pid)
+        out.extend(sefa[pid][1])
+        stack.extend(u.source for u in reversed(by_id[pid].inputs))
+    return out
+
+
 def _finish(r: ImportResult, pricing: Pricing) -> ImportResult:
     """Embedded emissions, adjustment, certificates (floored at zero) and cost of one line."""
     q = r.quantity
@@ -152,7 +167,7 @@ def _finish(r: ImportResult, pricing: Pricing) -> ImportResult:
 
 
 def price_actual(n: int, line: ImportLine, proc: Process, result: ProcessResult,
-                 sefa_terms: tuple[float, list[Term]], pricing: Pricing) -> ImportResult:
+                 sefa_terms: tuple[float, list[Term]], pricing: Pricing, upstream: list[Term] | None = None) -> ImportResult:
     r = ImportResult(n, "actual", line.cn_code, line.country, line.quantity, line.quarter, result.cbam_basis,
                      0.0, sefa_terms[0], 0.0, 0.0, None, None)
     r.terms.append(Term("cbam.term.cbam_basis_actual", result.cbam_basis, "tCO2e/t",
@@ -160,6 +175,8 @@ def price_actual(n: int, line: ImportLine, proc: Process, result: ProcessResult,
                         + (" (Annex II: direct only)" if result.annex_ii else ""),
                         "Reg. (EU) 2023/956 Annex II; " + f"process {proc.id}"))
     r.terms.extend(sefa_terms[1])
+    if sefa_terms[1] and sefa_terms[1][0].label_key != "cbam.term.sefa_column_b":
+        r.terms.extend(upstream or [])  # Column A adds the inputs' SEFA: show how those came about
     r.terms.append(Term("cbam.term.sefa", r.sefa, "tCO2e/t", "SEFA", SRC_FAA))
     return _finish(r, pricing)
 

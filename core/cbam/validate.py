@@ -70,7 +70,7 @@ def integer(d: dict[str, Any], key: str, path: str, lo: int, hi: int, *, default
         if default is _MISSING:
             raise ScenarioError("cbam.error.field_missing", p)
         return int(default)
-    if isinstance(v, bool) or not isinstance(v, int | float) or v != v or float(v) != int(v):
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or float(v) != int(v):
         raise ScenarioError("cbam.error.not_an_integer", p, value=str(v)[:40])
     if not lo <= int(v) <= hi:
         raise ScenarioError("cbam.error.out_of_range", p, value=int(v), min=lo, max=hi)
