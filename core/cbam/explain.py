@@ -5,10 +5,10 @@ numbers filled in) and where the value came from. Pages render them; the assista
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Term:
     label_key: str  # message key in core/cbam/messages.json
     value: float
@@ -17,7 +17,8 @@ class Term:
     source: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {"label_key": self.label_key, "value": self.value, "unit": self.unit, "formula": self.formula,
+                "source": self.source}
 
 
 def fmt(x: float) -> str:

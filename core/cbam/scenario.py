@@ -17,7 +17,7 @@ FORMAT = "cbam-scenario/1"
 CN_PATTERN = re.compile(r"^\d{8}(\d{2})?$")  # 8-digit CN, or 10-digit TARIC
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Heat:
     imported_tj: float = 0.0
     imported_ef: float = 0.0
@@ -25,13 +25,13 @@ class Heat:
     exported_ef: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WasteGas:
     imported_tj: float = 0.0
     exported_tj: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Electricity:
     consumed_mwh: float = 0.0
     ef: float = 0.0
@@ -39,13 +39,13 @@ class Electricity:
     exported_ef: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InputUse:
     source: str  # process id or purchased precursor id
     mass: float  # t consumed
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Process:
     id: str
     goods_category: str
@@ -61,7 +61,7 @@ class Process:
     benchmark_route: str | None = None  # route tag (A)–(L) when the route name does not settle it
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PurchasedPrecursor:
     id: str
     goods_category: str
@@ -72,7 +72,7 @@ class PurchasedPrecursor:
     data_source: str  # "actual" | "default"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ImportLine:
     basis: str  # "actual" | "default"
     process: str | None
@@ -83,7 +83,7 @@ class ImportLine:
     variant: str | None = None  # e.g. "Grey clinker" where a default-value code has several rows
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Parameters:
     cscf: float | None = None
     certificate_price_eur: Decimal | None = None
@@ -93,7 +93,7 @@ class Parameters:
     benchmarks_version: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Scenario:
     name: str
     reporting_year: int
@@ -242,6 +242,7 @@ def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
             data_source=choice(pp, "data_source", path, ("actual", "default"), default="default"),
         ))
     proc_ids = {p.id for p in processes}
+    proc_index = {p.id: n for n, p in enumerate(processes)}
     for n, p in enumerate(processes):
         for k, u in enumerate(p.inputs):
             if u.source not in ids:
@@ -256,7 +257,7 @@ def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
             proc = text(im, "process", path)
             if proc not in proc_ids:
                 raise ScenarioError("cbam.error.unknown_process", f"{path}.process", ref=proc)
-            own = next(p for p in processes if p.id == proc)
+            own = processes[proc_index[proc]]
             cn = chk.cn(im, "cn_code", path, default=own.cn_code)
             if cn is None:
                 raise ScenarioError("cbam.error.field_missing", f"{path}.cn_code")
