@@ -83,6 +83,22 @@ def list_cmd() -> None:
         typer.echo(f"{mark} {v.kind:15} {v.name:20} {v.origin:8} {v.source_file}  sha256:{v.sha256[:16]}  {v.loaded_at or ''}")
 
 
+@reference_app.command("set-price")
+def set_price(
+    period: str = typer.Argument(..., help="Quarter of importation, e.g. 2026-Q2."),
+    price: str = typer.Argument(..., help="Published certificate price in EUR, e.g. 72.50."),
+) -> None:
+    """Record a published CBAM certificate price for a quarter (editable data, not a constant)."""
+    from core.cbam.reference import set_certificate_price
+
+    try:
+        value = set_certificate_price(period, price)
+    except CbamError as e:
+        _fail(e)
+        return
+    typer.echo(f"certificate price {period}: EUR {value}")
+
+
 def register(app: typer.Typer) -> None:
     """Attach the engine's commands to the main app."""
     app.command("evaluate")(evaluate_cmd)

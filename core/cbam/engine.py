@@ -108,7 +108,7 @@ def evaluate(scenario: Scenario, ref: ReferenceData, *, year: int | None = None,
         # The template v2.1.1 marks ammonia as direct-only; Annex II does not list it (domain ref §1.1 note a).
         flags.append({"key": "cbam.flag.ammonia_template_differs",
                       "params": {"follows": "template" if is_annex_ii("Ammonia") else "law"}})
-    if pricing.cscf == ref.cscf(y) and params.cscf is None:
+    if params.cscf is None and str(y) not in ref.parameters["cscf"]["values"]:  # UNVERIFIED default in use
         flags.append({"key": "cbam.flag.cscf_default", "params": {"cscf": pricing.cscf}})
     return Evaluation(scenario, y, ref.versions, processes, imports, flags)
 

@@ -251,8 +251,18 @@ def _table_path(kind: str, version: str, data_dir: Path) -> Path:
     return path
 
 
+def _user_json(d: Path, name: str) -> dict:
+    path = d / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _stamp(d: Path) -> tuple[float, ...]:
+    """Modification times of the user's editable files, so that an edit reloads the data."""
+    return tuple((d / n).stat().st_mtime if (d / n).exists() else 0.0 for n in ("certificate_prices.json", "parameters.json"))
+
+
 @lru_cache(maxsize=8)
-def _load(dv_version: str, bm_version: str, data_dir: str) -> ReferenceData:
+def _load(dv_version: str, bm_version: str, data_dir: str, stamp: tuple[float, ...] = ()) -> ReferenceData:
     d = Path(data_dir)
     cats_json = _json("categories.json")
     categories = {
@@ -262,13 +272,17 @@ def _load(dv_version: str, bm_version: str, data_dir: str) -> ReferenceData:
         for name, c in cats_json["categories"].items()
     }
     cn_cats, cn_desc = _read_cn()
-    prices = _json("certificate_prices.json")["prices"]
+    prices = {**_json("certificate_prices.json")["prices"], **_user_json(d, "certificate_prices.json").get("prices", {})}
+    parameters = _json("parameters.json")
+    for key, override in _user_json(d, "parameters.json").items():  # e.g. the CSCF once published
+        if key in parameters and isinstance(override, dict):
+            parameters[key] = {**parameters[key], **override}
     return ReferenceData(
         cn_categories=cn_cats, cn_descriptions=cn_desc, categories=categories,
         iso_to_name=_json("countries.json")["iso_to_name"],
         default_values=DefaultValueTable(dv_version, tables.read_default_values(_table_path("default_values", dv_version, d))),
         benchmarks=BenchmarkTable(bm_version, tables.read_benchmarks(_table_path("benchmarks", bm_version, d))),
-        column_a_rows=_read_column_a(), constants=_json("constants.json"), parameters=_json("parameters.json"),
+        column_a_rows=_read_column_a(), constants=_json("constants.json"), parameters=parameters,
         certificate_prices={k: Decimal(v) for k, v in prices.items()}, route_tags=cats_json["route_tags"],
     )
 
@@ -281,7 +295,7 @@ def load_reference(*, default_values_version: str | None = None, benchmarks_vers
     shipped = shipped_versions()
     dv = default_values_version or active.get("default_values") or shipped["default_values"]
     bm = benchmarks_version or active.get("benchmarks") or shipped["benchmarks"]
-    return _load(dv, bm, str(d.resolve()))
+    return _load(dv, bm, str(d.resolve()), _stamp(d))
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,8 +353,32 @@ def install_table(kind: str, source: Path, version: str, *, activate: bool = Fal
     reg["versions"].append(entry)
     if activate:
         reg.setdefault("active", {})[kind] = version
+    d.mkdir(parents=True, exist_ok=True)
     tmp = d / "versions.json.tmp"
     tmp.write_text(json.dumps(reg, indent=1, ensure_ascii=False), encoding="utf-8")
     shutil.move(str(tmp), d / "versions.json")
     _load.cache_clear()
     return ReferenceVersion(kind, version, "loaded", source.name, entry["sha256"], entry["loaded_at"], activate)
+
+
+PERIOD = re.compile(r"^(20\d\d)-Q([1-4])$")
+
+
+def set_certificate_price(period: str, price: str, *, data_dir: Path | None = None) -> Decimal:
+    """Record a published certificate price (EUR) for a quarter, e.g. `2026-Q2`, in the user data directory."""
+    if not PERIOD.match(period):
+        raise ReferenceDataError("cbam.error.price_period_invalid", period=period)
+    try:
+        value = Decimal(price)
+    except ArithmeticError:
+        raise ReferenceDataError("cbam.error.price_invalid", price=price) from None
+    if not value.is_finite() or value < 0:
+        raise ReferenceDataError("cbam.error.price_invalid", price=price)
+    d = data_dir or user_data_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    current = _user_json(d, "certificate_prices.json") or {"source": "entered by an administrator", "prices": {}}
+    current.setdefault("prices", {})[period] = str(value)
+    tmp = d / "certificate_prices.json.tmp"
+    tmp.write_text(json.dumps(current, indent=1), encoding="utf-8")
+    shutil.move(str(tmp), d / "certificate_prices.json")
+    return value

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,23 @@ def test_cli_reference_load_and_list(tmp_path: Path, _isolated_data_dir: Path) -
     assert load_reference().default_values.version == "2026-07"
     r = runner.invoke(app, ["reference", "load-benchmarks", str(tmp_path / "missing.csv"), "--version", "x"])
     assert r.exit_code != 0
+
+
+def test_certificate_price_and_cscf_are_editable_data(_isolated_data_dir: Path) -> None:
+    from cli.main import app
+
+    s = make_scenario(parameters={})
+    s["imports"][0]["quarter"] = 2
+    assert evaluate_data(s).imports[0].cost_eur is None
+    r = CliRunner().invoke(app, ["reference", "set-price", "2026-Q2", "80.10"])
+    assert r.exit_code == 0, r.output
+    line = evaluate_data(s).imports[0]
+    assert str(line.price_eur) == "80.10" and line.cost_eur == line.price_eur * Decimal(repr(line.certificates))
+    assert CliRunner().invoke(app, ["reference", "set-price", "2026-Q5", "1"]).exit_code != 0
+    unset = evaluate_data(s)
+    before = unset.imports[0].sefa
+    assert any(f["key"] == "cbam.flag.cscf_default" for f in unset.flags)
+    (_isolated_data_dir / "parameters.json").write_text(json.dumps({"cscf": {"values": {"2026": 0.9}}}))
+    after = evaluate_data(s)
+    assert after.imports[0].sefa == pytest.approx(before * 0.9)
+    assert not any(f["key"] == "cbam.flag.cscf_default" for f in after.flags)
