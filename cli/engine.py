@@ -23,7 +23,8 @@ def evaluate_cmd(
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Include the terms behind every number."),
 ) -> None:
     """Evaluate a scenario: SEE per process and certificates and cost per import line, as JSON."""
-    from core.cbam.engine import evaluate_data
+    from core.cbam.engine import evaluate_data, evaluate_source_streams
+    from core.cbam.reference import load_reference
 
     try:
         try:
@@ -32,11 +33,14 @@ def evaluate_cmd(
             raise ScenarioError("cbam.error.file_unreadable", "", file=str(file), reason=type(e).__name__) from None
         except json.JSONDecodeError as e:
             raise ScenarioError("cbam.error.invalid_json", "", file=str(file), line=e.lineno, column=e.colno) from None
-        result = evaluate_data(data)
+        if isinstance(data, dict) and data.get("format") == "cbam-source-streams/1":
+            out = evaluate_source_streams(data, load_reference())
+        else:
+            out = evaluate_data(data).to_dict(explain=explain)
     except CbamError as e:
         _fail(e)
         return
-    sys.stdout.write(json.dumps(result.to_dict(explain=explain), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
 
 
 reference_app = typer.Typer(help="Reference data: default values and benchmarks as named versions.", no_args_is_help=True)

@@ -127,6 +127,21 @@ def evaluate_data(data: Any, *, data_dir: Path | None = None) -> Evaluation:
     return evaluate(scenario, ref)
 
 
+def evaluate_source_streams(data: Any, ref: ReferenceData) -> dict[str, Any]:
+    """A `cbam-source-streams/1` file: each case's emissions with its terms."""
+    from core.cbam.source_streams import stream_emissions
+    from core.cbam.validate import lst
+
+    d = obj(data, "")
+    cases = []
+    for n, case in enumerate(lst(d.get("cases"), "cases")):
+        c = obj(case, f"cases[{n}]")
+        r = stream_emissions(c.get("stream"), f"cases[{n}].stream", ref.constants)
+        cases.append({"id": c.get("id"), "emissions_fossil": r.emissions_fossil, "emissions_biomass": r.emissions_biomass,
+                      "energy_TJ": r.energy_tj, "explanation": terms_to_list(r.terms)})
+    return {"format": "cbam-source-streams-result/1", "cases": cases}
+
+
 def explain(evaluation: Evaluation, target: str) -> list[Term]:
     """The terms behind one result: `processes.<id>` or `imports[<n>]`."""
     if target.startswith("processes."):

@@ -73,3 +73,13 @@ def test_cli_evaluate_rejects_bad_input_naming_the_field(tmp_path: Path) -> None
     assert err["key"] == "cbam.error.activity_level_not_positive"
     assert err["params"]["path"] == "processes[1].activity_level"
     assert "processes[1].activity_level" in err["message"]
+
+
+def test_cli_evaluates_the_source_stream_file_too() -> None:
+    path = EXAMPLES / "source_streams.json"
+    cbam = Path(sys.executable).with_name("cbam")
+    proc = subprocess.run([str(cbam), "evaluate", str(path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    got = {c["id"]: c for c in json.loads(proc.stdout)["cases"]}
+    for case in json.loads(path.read_text())["cases"]:
+        assert close(got[case["id"]]["emissions_fossil"], case["expected"]["emissions_fossil"])
