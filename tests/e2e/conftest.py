@@ -59,8 +59,8 @@ def prepare_data_dir(data_dir: Path, *, demo: bool) -> Path:
 class AppServer:
     """`streamlit run app.py` in a subprocess; its output goes to a file so a full pipe never blocks it."""
 
-    def __init__(self, data_dir: Path, secrets_file: Path, log_file: Path) -> None:
-        self.port = free_port()
+    def __init__(self, data_dir: Path, secrets_file: Path, log_file: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
         self.log_file = log_file
@@ -114,9 +114,10 @@ class AppServers:
         self.running: list[AppServer] = []
 
     prepare_data_dir = staticmethod(prepare_data_dir)
+    free_port = staticmethod(free_port)  # for a secrets file that must name the app's port before it starts
 
-    def start(self, data_dir: Path, secrets_file: Path) -> AppServer:
-        server = AppServer(data_dir, secrets_file, data_dir.parent / f"streamlit-{data_dir.name}.log")
+    def start(self, data_dir: Path, secrets_file: Path, port: int | None = None) -> AppServer:
+        server = AppServer(data_dir, secrets_file, data_dir.parent / f"streamlit-{data_dir.name}.log", port)
         self.running.append(server)
         try:
             server.wait_healthy()

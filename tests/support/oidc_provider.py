@@ -54,6 +54,7 @@ class OidcProvider:
         self.id_token_lifetime = id_token_lifetime
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key-1", "use": "sig", "alg": "RS256"})
         self.issued: list[dict[str, Any]] = []  # claims of every ID token handed out, newest last
+        self.authorizations: list[dict[str, str]] = []  # query of every /authorize, to check nonce and PKCE
         self.requests: list[str] = []  # "METHOD /path" log, for debugging a failed test
         self._grants: dict[str, _Grant] = {}
         self._access_tokens: dict[str, TestUser] = {}
@@ -105,6 +106,7 @@ class OidcProvider:
 
     def authorize(self, q: dict[str, str]) -> tuple[int, dict[str, str], dict[str, Any] | None]:
         """Auto-approve: no login form, the configured user consents at once. Returns (status, headers, body)."""
+        self.authorizations.append(q)
         if q.get("client_id") != self.client_id:
             return 400, {}, {"error": "unauthorized_client"}  # never redirect to an unverified client
         redirect_uri = q.get("redirect_uri", "")
