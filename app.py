@@ -14,14 +14,18 @@ from ui.state import Acting, acting, lang, person_session, set_acting, tr
 
 st.set_page_config(page_title="CBAM", page_icon=":material/factory:", layout="wide")
 
+
+
+def _switch_language() -> None:
+    if st.session_state.get("sidebar_language"):
+        st.session_state["lang"] = st.session_state["sidebar_language"]
+
+
 with st.sidebar:
     current = lang()
-    choice = st.segmented_control(tr("sidebar.language"), list(LANGUAGES), default=current if current in
-                                  LANGUAGES else None, format_func=lambda code: {"zh": "中文", "en": "English"}[code],
-                                  key="sidebar_language")
-    if choice and choice != current:
-        st.session_state["lang"] = choice
-        st.rerun()
+    st.segmented_control(tr("sidebar.language"), list(LANGUAGES), default=current if current in LANGUAGES else None,
+                         format_func={"zh": "中文", "en": "English"}.get, key="sidebar_language",
+                         on_change=_switch_language)
 
 providers = oidc_providers()
 if not providers:
@@ -40,6 +44,8 @@ if onboarding:
     nav = st.navigation([page("onboarding", default=True)])
 else:
     roles = {org.id: role for org, role in orgs}
+    if a.org_id is not None and a.org_id not in roles:
+        st.warning(tr("access.revoked"), icon=":material/block:")  # removed since the last action
     org_id = a.org_id if a.org_id in roles else (orgs[0][0].id if orgs else None)
     with st.sidebar:
         if len(orgs) > 1:

@@ -4,7 +4,10 @@ from datetime import UTC, datetime, time, timedelta
 import streamlit as st
 
 from core.audit import AuditFilter, audit_actions, list_events, verify_organization
+from ui.navigation import guard
 from ui.state import context, tr
+
+guard("audit_log")
 
 PAGE_SIZE = 100
 st.title(tr("page.audit_log"))

@@ -11,7 +11,10 @@ from core.organizations import (
     invitations_of,
 )
 from ui.forms import field_error, form_error, run_action
+from ui.navigation import guard
 from ui.state import acting, context, labels, person_session, tr
+
+guard("home")
 
 a = acting()
 st.title(tr("home.title"))

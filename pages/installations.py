@@ -12,7 +12,10 @@ from core.installations import (
 )
 from core.validation import COUNTRIES
 from ui.forms import field_error, form_error, prefill, reload_record, run_action
+from ui.navigation import guard
 from ui.state import context, tr
+
+guard("installations")
 
 COUNTRY_LIST = sorted(COUNTRIES)
 

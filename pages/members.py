@@ -4,7 +4,10 @@ import streamlit as st
 from core.access import ROLES, Permission, can
 from core.organizations import change_role, invite_member, list_members, remove_member
 from ui.forms import field_error, form_error, run_action
+from ui.navigation import guard
 from ui.state import context, labels, tr
+
+guard("members")
 
 st.title(tr("page.members"))
 with context() as ctx:

@@ -5,7 +5,10 @@ from core.clock import SystemClock
 from core.identity import complete_onboarding, policy_text
 from core.settings import get_settings
 from ui.forms import field_error, form_error, run_action
+from ui.navigation import guard
 from ui.state import person_session, tr
+
+guard("onboarding")
 
 version = get_settings().privacy_policy_version
 st.title(tr("onboarding.title"))

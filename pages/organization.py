@@ -4,7 +4,10 @@ import streamlit as st
 from core.access import Permission, can
 from core.organizations import INDUSTRIES, OrganizationData, get_organization, update_organization
 from ui.forms import field_error, form_error, prefill, reload_record, run_action
+from ui.navigation import guard
 from ui.state import context, labels, tr
+
+guard("organization")
 
 st.title(tr("page.organization"))
 with context() as ctx:

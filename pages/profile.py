@@ -6,7 +6,10 @@ from core.i18n import LANGUAGES
 from core.identity import ProfileData, update_profile
 from core.identity.service import consents_of
 from ui.forms import field_error, form_error, run_action
+from ui.navigation import guard
 from ui.state import labels, lang, person_session, tr
+
+guard("profile")
 
 st.title(tr("page.profile"))
 with person_session() as (session, user):

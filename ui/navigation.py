@@ -33,3 +33,23 @@ def pages_for_role(role, *, has_org: bool) -> list[st.Page]:
     else:
         names = pages_for(role)
     return [page(n, default=(n == "home")) for n in names]
+
+
+def guard(name: str) -> None:
+    """First line of every page: stop unless the acting role may open it.
+
+    st.navigation registers only the allowed pages, but Streamlit's legacy `pages/` discovery can run a page
+    file directly on the very first request a fresh server process receives (before any session has called
+    st.navigation). The services refuse anyway; this keeps such a run from drawing anything.
+    """
+    from ui.state import acting
+
+    a = acting()
+    if a is None:
+        st.stop()
+    if name == "onboarding":
+        return
+    allowed = ["home", "profile"] if a.org_id is None else pages_for(a.role)
+    if name not in allowed:
+        st.page_link(page("home"), label=tr("page.home"))
+        st.stop()

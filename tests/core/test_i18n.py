@@ -1,0 +1,58 @@
+"""The Chinese and English catalogs stay in step, and every key the code uses exists."""
+import re
+import string
+from pathlib import Path
+
+from core.i18n import LANGUAGES, catalogs, language_from_locale, t
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_catalogs_have_the_same_keys():
+    cats = catalogs()
+    en, zh = set(cats["en"]), set(cats["zh"])
+    assert sorted(en - zh) == [], "missing in Chinese"
+    assert sorted(zh - en) == [], "missing in English"
+
+
+def test_placeholders_match_between_languages():
+    cats = catalogs()
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    mismatched = [k for k in cats["en"] if fields(cats["en"][k]) != fields(cats["zh"].get(k, ""))]
+    assert mismatched == []
+
+
+def test_no_empty_or_untranslated_chinese():
+    cats = catalogs()
+    empty = [k for lang in LANGUAGES for k, v in cats[lang].items() if not v.strip()]
+    assert empty == []
+    # a Chinese text identical to the English one is a forgotten translation (names and codes excepted)
+    same = [k for k, v in cats["zh"].items() if v == cats["en"][k] and re.search(r"[a-z]{4,}", v)]
+    assert same == []
+
+
+def test_every_literal_key_used_in_code_exists():
+    used = set()
+    for folder in ("app.py", "pages", "ui", "core"):
+        for path in ([ROOT / folder] if folder.endswith(".py") else (ROOT / folder).rglob("*.py")):
+            if "access" in path.parts:
+                continue  # permission names (e.g. "audit.view") are identifiers, not messages
+            text = path.read_text(encoding="utf-8")
+            used |= set(re.findall(r"\btr\(\s*\"([a-z_]+(?:\.[a-z_0-9]+)+)\"", text))
+            used |= set(re.findall(r"\"((?:validation|error|members|installations|onboarding|home|audit)"
+                                   r"\.[a-z_]+(?:\.[a-z_]+)*)\"", text))
+    missing = sorted(k for k in used if k not in catalogs()["en"])
+    assert missing == []
+
+
+def test_browser_locale_picks_language():
+    assert language_from_locale("zh-CN") == "zh"
+    assert language_from_locale("zh-Hant-TW") == "zh"
+    assert language_from_locale("en-GB") == "en"
+    assert language_from_locale("de-DE") == "en"
+    assert language_from_locale(None) == "zh"
+
+
+def test_pseudo_language_marks_translated_text():
+    assert t("common.save", "pseudo") == "⟦Save⟧"
+    assert t("members.invited", "en", email="a@b.c") == "a@b.c has been invited."

@@ -1,0 +1,73 @@
+"""Factories that create data through the services, like the app does."""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+
+from core.access import Role
+from core.clock import FixedClock, SystemClock
+from core.context import Context
+from core.identity import complete_onboarding, resolve_login
+from core.installations import InstallationData, add_installation
+from core.organizations import (
+    OrganizationData,
+    accept_invitation,
+    create_organization,
+    invitations_of,
+    invite_member,
+)
+from core.organizations import role_in as _role_in
+from db.models import User
+from db.session import Scope, scoped_session
+
+POLICY = "1.0"
+
+
+def random_email() -> str:
+    return f"{uuid.uuid4().hex[:8]}@example.com"
+
+
+def make_user(engine, *, email: str | None = None, name: str = "Test Person", onboard: bool = True,
+              issuer: str = "https://idp.example.com", clock=None) -> User:
+    clock = clock or SystemClock()
+    with scoped_session(Scope(), engine) as s:
+        user = resolve_login(s, issuer=issuer, subject=uuid.uuid4().hex, email=email or random_email(), name=name,
+                             clock=clock)
+        if onboard:
+            complete_onboarding(s, user, adult=True, accept_policy=True, policy_version=POLICY, clock=clock)
+        return user
+
+
+def make_org(engine, owner: User, *, name_en: str = "Test Steel Co.", clock=None) -> uuid.UUID:
+    with scoped_session(Scope(user_id=owner.id, email=owner.email), engine) as s:
+        ctx = create_organization(s, owner, OrganizationData(name_en=name_en), clock=clock or SystemClock())
+        return ctx.org_id
+
+
+def add_member(engine, owner: User, org_id: uuid.UUID, member: User, role: str) -> None:
+    with context(engine, owner, org_id) as ctx:
+        invite_member(ctx, email=member.email, role=role)
+    with scoped_session(Scope(user_id=member.id, email=member.email), engine) as s:
+        for _org, m in invitations_of(s, member):
+            if m.org_id == org_id:
+                accept_invitation(s, member, m.id, clock=SystemClock())
+
+
+@contextmanager
+def context(engine, user: User, org_id: uuid.UUID, clock=None):
+    """A service context with the role read from the database, as the app builds it."""
+    with scoped_session(Scope(user_id=user.id, org_id=org_id, email=user.email, issuer=user.issuer,
+                              subject=user.subject), engine) as s:
+        role: Role | None = _role_in(s, user, org_id)
+        yield Context(session=s, user=s.get(User, user.id), org_id=org_id, role=role,
+                      clock=clock or SystemClock())
+
+
+def make_installation(engine, user: User, org_id: uuid.UUID, *, name: str = "Plant 1", **fields):
+    data = InstallationData(name=name, address=fields.pop("address", "1 Mill Road"), **fields)
+    with context(engine, user, org_id) as ctx:
+        return add_installation(ctx, data)
+
+
+__all__ = ["FixedClock", "POLICY", "add_member", "context", "make_installation", "make_org", "make_user",
+           "random_email"]
