@@ -13,12 +13,15 @@ from ui.navigation import page, pages_for_role
 from ui.state import Acting, acting, lang, person_session, set_acting, tr
 
 st.set_page_config(page_title="CBAM", page_icon=":material/factory:", layout="wide")
+# Root-level keys of secrets.toml become environment variables; load them before any setting is read.
+st.secrets.load_if_toml_exists()
 
 
 
 def _switch_language() -> None:
     if st.session_state.get("sidebar_language"):
         st.session_state["lang"] = st.session_state["sidebar_language"]
+        st.session_state["lang_chosen"] = True
 
 
 with st.sidebar:

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from core.audit import AuditFilter, audit_actions, list_events, verify_organization
+from core.audit import AuditFilter, actor_names, audit_actions, list_events, verify_organization
 from ui.navigation import guard
 from ui.state import context, tr
 
@@ -15,7 +15,7 @@ st.title(tr("page.audit_log"))
 with context() as ctx:
     actions = audit_actions(ctx)
 c1, c2, c3 = st.columns(3)
-action = c1.selectbox(tr("audit.action"), [""] + actions, format_func=({"": tr("audit.all")} | {a: a for a in actions}).get,
+action = c1.selectbox(tr("audit.action"), [""] + actions, format_func=({"": tr("audit.all")} | {a: tr(f"audit.event.{a}") for a in actions}).get,
                       key="audit_action")
 since = c2.date_input(tr("audit.since"), value=None, key="audit_since")
 until = c3.date_input(tr("audit.until"), value=None, key="audit_until")
@@ -28,10 +28,11 @@ with context() as ctx:
 page = st.number_input(tr("audit.page"), min_value=1, max_value=total_pages, value=1, key="audit_page")
 with context() as ctx:
     events, total = list_events(ctx, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    names = actor_names(ctx, [e.actor_id for e in events])
 st.caption(tr("audit.count", total=total, page=page, pages=total_pages))
-st.dataframe([{tr("audit.at"): e.at, tr("audit.action"): e.action, tr("audit.entity"): e.entity,
-               tr("audit.entity_id"): e.entity_id, tr("audit.actor"): str(e.actor_id or ""),
-               tr("audit.seq"): e.seq, tr("audit.hash"): e.hash[:16]} for e in events],
+st.dataframe([{tr("audit.at"): e.at, tr("audit.action"): tr(f"audit.event.{e.action}"), tr("audit.entity"): tr(f"entity.{e.entity}"),
+               tr("audit.entity_id"): e.entity_id, tr("audit.actor"): names.get(e.actor_id, ""), tr("audit.seq"): e.seq,
+               tr("audit.hash"): e.hash[:12]} for e in events],
              hide_index=True, width="stretch")
 
 if st.button(tr("audit.verify"), icon=":material/verified:", key="audit_verify"):

@@ -26,7 +26,8 @@ form_error("invite")
 with st.form("invite", clear_on_submit=False):
     email = st.text_input(tr("members.email"), max_chars=320, key="invite_email")
     field_error("invite", "email")
-    role = st.selectbox(tr("members.role"), roles, format_func=labels("role", roles).get, key="invite_role")
+    role = st.selectbox(tr("members.role"), roles, index=roles.index("viewer"), format_func=labels("role", roles).get,
+                        key="invite_role")
     if st.form_submit_button(tr("members.send_invite"), type="primary"):
         def _invite() -> None:
             with context() as c:
@@ -36,7 +37,10 @@ with st.form("invite", clear_on_submit=False):
 st.subheader(tr("members.change"))
 form_error("member_edit")
 member_labels = {m.id: f"{m.name or m.email} ({tr(f'role.{m.role}')})" for m in members}
-selected = st.selectbox(tr("members.member"), list(member_labels), format_func=member_labels.get, key="member_selected")
+selected = st.selectbox(tr("members.member"), list(member_labels), index=None, format_func=member_labels.get,
+                        placeholder=tr("members.choose"), key="member_selected")
+if selected is None:
+    st.stop()
 member = next(m for m in members if m.id == selected)
 new_role = st.selectbox(tr("members.new_role"), roles, index=roles.index(member.role),
                         format_func=labels("role", roles).get, key="member_new_role")

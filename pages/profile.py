@@ -35,6 +35,7 @@ if submitted:
             update_profile(s, u, ProfileData(name=new_name, phone=new_phone, language=new_lang),
                            expected_version=version, clock=SystemClock())
         st.session_state["lang"] = new_lang
+        st.session_state["lang_chosen"] = True
 
     run_action("profile", _do, "common.saved")
 

@@ -3,10 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
-# System packages the browser tests need: Debian's Chromium (never a downloaded browser).
-if [ ! -x /usr/bin/chromium ]; then
+# System packages the browser tests need: Debian's Chromium (never a downloaded browser) and CJK fonts, without
+# which every Chinese character in a screenshot is an empty box.
+APT_PACKAGES="chromium fonts-noto-cjk"
+missing=""
+for pkg in $APT_PACKAGES; do dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"; done
+if [ -n "$missing" ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -38,6 +38,8 @@ def _set_person(issuer: str, subject: str, email: str | None, name: str | None) 
         a = acting()
         keep_org = a.org_id if a and a.user_id == user.id else None
         set_acting(Acting(user.id, issuer, subject, user.email, keep_org, None))
+        if user.language and not st.session_state.get("lang_chosen"):
+            st.session_state["lang"] = user.language  # saved preference beats the browser locale, not the switch
 
 
 def _signed_out() -> None:

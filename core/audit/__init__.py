@@ -2,6 +2,7 @@ from core.audit.service import (
     GENESIS,
     AuditFilter,
     VerifyResult,
+    actor_names,
     audit_actions,
     list_events,
     record,
@@ -9,5 +10,5 @@ from core.audit.service import (
     verify_organization,
 )
 
-__all__ = ["GENESIS", "AuditFilter", "VerifyResult", "audit_actions", "list_events", "record", "verify",
+__all__ = ["GENESIS", "AuditFilter", "VerifyResult", "actor_names", "audit_actions", "list_events", "record", "verify",
            "verify_organization"]

@@ -160,3 +160,14 @@ def audit_actions(ctx) -> list[str]:
     ctx.require(Permission.AUDIT_VIEW)
     return list(ctx.session.exec(
         select(AuditEvent.action).where(AuditEvent.org_id == ctx.tenant).distinct().order_by(AuditEvent.action)))
+
+
+def actor_names(ctx, actor_ids) -> dict[uuid.UUID, str]:
+    """Display names of the people behind events (members of the acting organization, past or present)."""
+    from db.models import User
+
+    ids = {i for i in actor_ids if i}
+    if not ids:
+        return {}
+    rows = ctx.session.exec(select(User.id, User.name, User.email).where(User.id.in_(ids))).all()
+    return {uid: (name or email or str(uid)) for uid, name, email in rows}

@@ -8,7 +8,6 @@ from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
 from core.identity import LOCAL_ISSUER, complete_onboarding, resolve_login
-from core.identity.service import ProfileData, update_profile
 from core.installations import InstallationData, add_installation
 from core.organizations import (
     OrganizationData,
@@ -55,10 +54,9 @@ def _login(session, demo: DemoUser, clock: Clock, policy_version: str):
     user = resolve_login(session, issuer=LOCAL_ISSUER, subject=demo.subject, email=demo.email, name=demo.name,
                          clock=clock)
     if user.adult_confirmed_at is None:
+        # no saved language: the demo follows the browser's locale until the person picks one in Profile
         complete_onboarding(session, user, adult=True, accept_policy=True, policy_version=policy_version,
                             clock=clock)
-        update_profile(session, user, ProfileData(name=demo.name, language="zh"), expected_version=user.version,
-                       clock=clock)
     return user
 
 

@@ -143,3 +143,20 @@ def test_language_switch_in_sidebar(demo_data):
     at.button_group(key="sidebar_language").set_value("en")
     at.run()
     assert at.title[0].value == t("home.title", "en")
+
+
+def test_saved_language_preference_beats_browser_locale(demo_data):
+    from streamlit.testing.v1 import AppTest
+
+    from core.clock import SystemClock
+    from core.identity import ProfileData, update_profile
+
+    with scoped_session(Scope(), get_engine()) as s:
+        owner = _user(s, "demo-owner")
+        update_profile(s, owner, ProfileData(name="Wang Li", language="zh"), expected_version=owner.version,
+                       clock=SystemClock())
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["local_subject"] = "demo-owner"
+    at.session_state["lang"] = "en"  # what an en-US browser locale gives
+    at.run()
+    assert at.title[0].value == t("home.title", "zh")

@@ -56,3 +56,21 @@ def test_browser_locale_picks_language():
 def test_pseudo_language_marks_translated_text():
     assert t("common.save", "pseudo") == "⟦Save⟧"
     assert t("members.invited", "en", email="a@b.c") == "a@b.c has been invited."
+
+
+def test_every_audited_action_and_entity_has_a_label():
+    actions, entities = set(), set()
+    for path in (ROOT / "core").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        actions |= set(re.findall(r"action=\"([a-z_]+\.[a-z_]+)\"", text))
+        entities |= set(re.findall(r"entity=\"([a-z_]+)\"", text))
+    from sqlmodel import SQLModel
+
+    import db.models  # noqa: F401
+
+    # versioned_update/insert audit a row under its class name in lower case
+    entities |= {m.class_.__name__.lower() for m in SQLModel._sa_registry.mappers
+                 if m.class_.__name__ not in ("AuditEvent", "ConsentRecord")}  # those two name themselves
+    en = catalogs()["en"]
+    assert sorted(a for a in actions if f"audit.event.{a}" not in en) == []
+    assert sorted(e for e in entities if f"entity.{e}" not in en) == []
