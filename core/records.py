@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import update
 from sqlmodel import SQLModel, select
 
@@ -67,3 +68,21 @@ def insert(ctx, obj: T, *, action: str) -> T:
                  entity=type(obj).__name__.lower(), entity_id=obj.id, before=None, after=snapshot(obj),
                  at=ctx.clock.now())
     return obj
+
+
+def delete(ctx, obj: SQLModel, expected_version: int, *, action: str) -> None:
+    """Delete a tenant row only if nobody saved it since `expected_version` was read; audit it."""
+    model = type(obj)
+    before = snapshot(obj)
+    result = ctx.session.exec(sql_delete(model).where(model.id == obj.id, model.version == expected_version,
+                                                      model.org_id == ctx.tenant))
+    if result.rowcount != 1:
+        ctx.session.expire(obj)
+        current = ctx.session.get(model, obj.id)
+        if current is None:
+            raise NotFound(model.__name__.lower(), obj.id)
+        raise ConcurrentChange(model.__name__.lower(), who(ctx.session, current.updated_by),
+                               current.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+    ctx.session.expunge(obj)
+    audit.record(ctx.session, actor_id=ctx.user.id, org_id=ctx.org_id, action=action, entity=model.__name__.lower(),
+                 entity_id=obj.id, before=before, after=None, at=ctx.clock.now())

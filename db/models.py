@@ -134,3 +134,8 @@ class ConsentRecord(SQLModel, table=True):
 
 # Tables whose rows belong to one organization (RLS by org_id on PostgreSQL).
 TENANT_TABLES = ("membership", "installation")
+
+# The reporting tables live in their own module; importing it here registers them with the metadata.
+from db.reporting_models import REPORTING_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + REPORTING_TABLES

@@ -120,3 +120,15 @@ def drop_foundation_sql() -> list[str]:
     stmts += [f"DROP FUNCTION IF EXISTS {f}()" for f in ("cbam_org", "cbam_user", "cbam_email", "cbam_issuer",
                                                            "cbam_subject")]
     return stmts
+
+
+# Reporting (migration 0003): every table is a plain tenant table; snapshots are insert-only for the app.
+REPORTING_APPEND_ONLY = ("period_snapshot",)
+
+
+def reporting_sql(tables: tuple[str, ...]) -> list[str]:
+    stmts: list[str] = []
+    for table in tables:
+        grants = "SELECT, INSERT" if table in REPORTING_APPEND_ONLY else "SELECT, INSERT, UPDATE, DELETE"
+        stmts += tenant_table_sql(table, grants)
+    return stmts

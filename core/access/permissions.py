@@ -31,6 +31,11 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     PRIVACY_MANAGE = "privacy.manage"
     REVIEW_COMMENT = "review.comment"
+    DATA_VIEW = "data.view"            # reporting periods, processes, precursors, customers, shipments, results
+    DATA_EDIT = "data.edit"            # enter and change them while a period is a draft (or changes were requested)
+    PERIOD_SUBMIT = "period.submit"    # hand a draft in for review
+    PERIOD_REVIEW = "period.review"    # take a submitted period into review, request changes
+    PERIOD_APPROVE = "period.approve"  # approve and freeze a period as a hashed snapshot
 
 
 _ALL = set(Permission)
@@ -38,10 +43,12 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(_ALL - {Permission.PRIVACY_MANAGE}),
     Role.EDITOR: frozenset({
         Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.INSTALLATION_VIEW, Permission.INSTALLATION_EDIT,
+        Permission.DATA_VIEW, Permission.DATA_EDIT, Permission.PERIOD_SUBMIT,
     }),
-    Role.VIEWER: frozenset({Permission.ORG_VIEW, Permission.INSTALLATION_VIEW}),
+    Role.VIEWER: frozenset({Permission.ORG_VIEW, Permission.INSTALLATION_VIEW, Permission.DATA_VIEW}),
     Role.CONSULTANT: frozenset({
         Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.INSTALLATION_VIEW, Permission.REVIEW_COMMENT,
+        Permission.DATA_VIEW, Permission.PERIOD_REVIEW,
     }),
     Role.DPO: frozenset({
         Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.AUDIT_VIEW, Permission.PRIVACY_MANAGE,

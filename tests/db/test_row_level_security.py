@@ -85,3 +85,82 @@ def test_audit_rows_cannot_be_changed_or_deleted_by_the_app(two_tenants):
         conn.execute("UPDATE audit_event SET action = 'forged'")
     with _raw(db, org_a, a.id) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("DELETE FROM audit_event")
+
+
+REPORTING_TABLES = ("reporting_period", "production_process", "source_stream", "purchased_precursor",
+                    "process_input", "customer", "shipment", "review_comment", "period_snapshot")
+
+
+def _seed_reporting(db, org_id, installation_id):
+    """One row in every reporting table of `org_id`, written by the owner connection (which bypasses RLS)."""
+    ids = {t: uuid.uuid4() for t in REPORTING_TABLES}
+    common = "org_id, created_at, updated_at, version"
+    with psycopg.connect(db.admin_url.replace("+psycopg", "")) as conn:
+        conn.execute(f"INSERT INTO reporting_period (id, {common}, installation_id, year, version_no, status, reason, "
+                     "parameters) VALUES (%s, %s, now(), now(), 1, %s, 2026, 1, 'draft', '', '{}')",
+                     (ids["reporting_period"], org_id, installation_id))
+        period = ids["reporting_period"]
+        conn.execute(f"INSERT INTO production_process (id, {common}, period_id, code, name, goods_category, cn_codes, "
+                     "activity_level, qualifying_parameters, heat_imported_tj, heat_imported_ef, heat_exported_tj, "
+                     "heat_exported_ef, heat_ef_source, waste_gas_imported_tj, waste_gas_exported_tj, "
+                     "electricity_consumed_mwh, electricity_ef, electricity_exported_mwh, electricity_exported_ef, "
+                     "electricity_ef_source) VALUES (%s, %s, now(), now(), 1, %s, 'P1', '', 'Crude steel', '[]', 10, "
+                     "'{}', 0, 0, 0, 0, '', 0, 0, 0, 0, 0, 0, '')", (ids["production_process"], org_id, period))
+        proc = ids["production_process"]
+        conn.execute(f"INSERT INTO source_stream (id, {common}, process_id, name, method, params, position) "
+                     "VALUES (%s, %s, now(), now(), 1, %s, '', 'combustion', '{}', 0)", (ids["source_stream"], org_id, proc))
+        conn.execute(f"INSERT INTO purchased_precursor (id, {common}, period_id, code, goods_category, cn_code, "
+                     "supplier_installation, country, see_direct, see_indirect, data_source, justification) "
+                     "VALUES (%s, %s, now(), now(), 1, %s, 'PP1', 'Pig iron', '72011011', '', 'CN', 1, 0, 'actual', '')",
+                     (ids["purchased_precursor"], org_id, period))
+        conn.execute(f"INSERT INTO process_input (id, {common}, process_id, from_precursor_id, mass) "
+                     "VALUES (%s, %s, now(), now(), 1, %s, %s, 5)",
+                     (ids["process_input"], org_id, proc, ids["purchased_precursor"]))
+        conn.execute(f"INSERT INTO customer (id, {common}, name, eori, country, contact_name, contact_email) "
+                     "VALUES (%s, %s, now(), now(), 1, 'Importer', %s, 'DE', 'Anna', 'anna@example.com')",
+                     (ids["customer"], org_id, f"DE{uuid.uuid4().int % 10**12}"))
+        conn.execute(f"INSERT INTO shipment (id, {common}, period_id, customer_id, process_id, cn_code, quantity, "
+                     "shipped_on, order_reference, basis) VALUES (%s, %s, now(), now(), 1, %s, %s, %s, '72071114', 1, "
+                     "'2026-02-01', 'PO-1', 'actual')", (ids["shipment"], org_id, period, ids["customer"], proc))
+        conn.execute(f"INSERT INTO review_comment (id, {common}, period_id, field_path, text, resolved) "
+                     "VALUES (%s, %s, now(), now(), 1, %s, 'processes.P1', 'check', false)",
+                     (ids["review_comment"], org_id, period))
+        conn.execute(f"INSERT INTO period_snapshot (id, {common}, period_id, version_no, hash, content) "
+                     "VALUES (%s, %s, now(), now(), 1, %s, 1, %s, '{}')", (ids["period_snapshot"], org_id, period, "0" * 64))
+    return ids
+
+
+def test_reporting_rows_are_invisible_and_unwritable_across_tenants(two_tenants):
+    db, (a, org_a), (b, org_b) = two_tenants
+    with _raw(db, org_b, b.id) as conn:
+        inst_b = conn.execute("SELECT id FROM installation ORDER BY name").fetchone()[0]
+    with _raw(db, org_a, a.id) as conn:
+        inst_a = conn.execute("SELECT id FROM installation").fetchone()[0]
+    ids_a = _seed_reporting(db, org_a, inst_a)
+    _seed_reporting(db, org_b, inst_b)
+    for table in REPORTING_TABLES:
+        with _raw(db, org_a, a.id) as conn:
+            assert conn.execute(f"SELECT id FROM {table}").fetchall() == [(ids_a[table],)], table
+        with _raw(db) as conn:
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        with _raw(db, org_a, a.id) as conn:
+            assert conn.execute(f"DELETE FROM {table} WHERE org_id = %s", (org_b,)).rowcount == 0 \
+                if table != "period_snapshot" else True
+    # a row planted into the other organization is refused
+    with _raw(db, org_a, a.id) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("INSERT INTO customer (id, org_id, name, eori, country, contact_name, contact_email, created_at, "
+                     "updated_at, version) VALUES (%s, %s, 'x', 'DE1', 'DE', '', '', now(), now(), 1)",
+                     (uuid.uuid4(), org_b))
+    with _raw(db, org_a, a.id) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE reporting_period SET org_id = %s", (org_b,))
+
+
+def test_snapshots_cannot_be_changed_or_deleted_by_the_app(two_tenants):
+    db, (a, org_a), _ = two_tenants
+    with _raw(db, org_a, a.id) as conn:
+        inst_a = conn.execute("SELECT id FROM installation").fetchone()[0]
+    _seed_reporting(db, org_a, inst_a)
+    with _raw(db, org_a, a.id) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE period_snapshot SET hash = 'forged'")
+    with _raw(db, org_a, a.id) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("DELETE FROM period_snapshot")

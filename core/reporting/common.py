@@ -1,0 +1,84 @@
+"""What every reporting service shares: the period lock, the workflow states that allow editing, field checks."""
+from __future__ import annotations
+
+import math
+import re
+import uuid
+
+from sqlmodel import select
+
+from core.access import Permission
+from core.cbam import ReferenceData, load_reference
+from core.cbam.scenario import CN_PATTERN
+from core.context import Context
+from core.errors import DomainError, NotFound
+from core.validation.identifiers import Error
+from db.reporting_models import ReportingPeriod
+
+# Workflow states (issue 4): draft → submitted → in_review → (changes_requested → submitted …) → approved.
+DRAFT, SUBMITTED, IN_REVIEW, CHANGES_REQUESTED, APPROVED = "draft", "submitted", "in_review", "changes_requested", "approved"
+STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, CHANGES_REQUESTED, APPROVED)
+EDITABLE = (DRAFT, CHANGES_REQUESTED)
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")  # process / precursor ids in the scenario ("P1", "PP1")
+
+
+def reference() -> ReferenceData:
+    return load_reference()
+
+
+def lock_period(ctx: Context, period_id: uuid.UUID) -> ReportingPeriod:
+    """The period row, locked for this transaction on PostgreSQL (SELECT … FOR UPDATE), so that an edit and a
+    status change of the same period cannot interleave: whichever comes second sees the other's result."""
+    period = ctx.session.exec(
+        select(ReportingPeriod).where(ReportingPeriod.id == period_id, ReportingPeriod.org_id == ctx.tenant)
+        .with_for_update().execution_options(populate_existing=True)).first()
+    if period is None:
+        raise NotFound("reportingperiod", period_id)
+    return period
+
+
+def period_for_edit(ctx: Context, period_id: uuid.UUID) -> ReportingPeriod:
+    """Check DATA_EDIT and that the period's data may change (a draft, or changes were requested)."""
+    ctx.require(Permission.DATA_EDIT)
+    period = lock_period(ctx, period_id)
+    if period.status == APPROVED:
+        raise DomainError("reporting.error_period_frozen", year=period.year, version=period.version_no)
+    if period.status not in EDITABLE:
+        raise DomainError("reporting.error_period_locked", status=period.status)
+    return period
+
+
+def positive(value: float | None) -> bool:
+    return value is not None and math.isfinite(value) and value > 0
+
+
+def non_negative(value: float | None) -> bool:
+    return value is not None and math.isfinite(value) and value >= 0
+
+
+def cn_error(value: str | None, ref: ReferenceData, category: str | None = None) -> Error:
+    """A CN code must be 8 digits (or 10, TARIC), be a CBAM good (Reg. (EU) 2023/956 Annex I), and belong to the
+    goods category it is entered under."""
+    if not value:
+        return ("validation.required", {})
+    code = value.replace(" ", "")
+    if not CN_PATTERN.match(code):
+        return ("reporting.error_cn_format", {"value": value})
+    if not ref.is_known_cn(code):
+        return ("reporting.error_cn_not_cbam", {"value": value})
+    if category and ref.category_of(code) != ref.canonical_category(category):
+        return ("reporting.error_cn_category", {"value": value, "category": category})
+    return None
+
+
+def category_error(value: str | None, ref: ReferenceData) -> Error:
+    if not value or not value.strip():
+        return ("validation.required", {})
+    if ref.canonical_category(value) is None:
+        return ("reporting.error_goods_category", {"value": value})
+    return None
+
+
+def clean_cn(value: str | None) -> str | None:
+    return value.replace(" ", "") if value else None

@@ -1,0 +1,94 @@
+"""Shipments: goods of the period sent to an EU importer. The date puts a shipment in a quarter, which sets the
+certificate price (Reg. (EU) 2023/956 Art. 21(1a): quarterly average price in 2026)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import select
+
+from core.access import Permission
+from core.context import Context
+from core.errors import ValidationFailed
+from core.records import delete, get_scoped, insert, versioned_update
+from core.reporting.common import clean_cn, cn_error, period_for_edit, positive, reference
+from db.reporting_models import Customer, ProductionProcess, ReportingPeriod, Shipment
+
+BASES = ("actual", "default")  # priced on the installation's actual SEE, or on default values
+
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+class ShipmentData(BaseModel):
+    customer_id: uuid.UUID | None = None
+    process_id: uuid.UUID | None = None  # the process that made the good (required for basis "actual")
+    cn_code: str = ""
+    quantity: float = 0.0  # t
+    shipped_on: date | None = None
+    order_reference: str = Field(default="", max_length=100)
+    basis: str = "actual"
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.model_dump(), cn_code=clean_cn(self.cn_code) or "",
+                    order_reference=self.order_reference.strip())
+
+
+def _validate(ctx: Context, period: ReportingPeriod, data: ShipmentData) -> None:
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    customer = ctx.session.get(Customer, data.customer_id) if data.customer_id else None
+    if customer is None or customer.org_id != ctx.tenant:
+        errors["customer_id"] = ("validation.required", {})
+    if data.basis not in BASES:
+        errors["basis"] = ("validation.choice", {})
+    proc = ctx.session.get(ProductionProcess, data.process_id) if data.process_id else None
+    if proc is not None and (proc.org_id != ctx.tenant or proc.period_id != period.id):
+        proc = None
+        errors["process_id"] = ("validation.choice", {})
+    elif proc is None and data.basis == "actual":
+        errors["process_id"] = ("reporting.error_process_required", {})
+    if err := cn_error(data.cn_code, reference()):
+        errors["cn_code"] = err
+    elif proc is not None and clean_cn(data.cn_code) not in (proc.cn_codes or [proc.cn_code]):
+        errors["cn_code"] = ("reporting.error_cn_not_produced", {"value": data.cn_code, "process": proc.code})
+    if not positive(data.quantity):
+        errors["quantity"] = ("reporting.error_positive", {})
+    if data.shipped_on is None:
+        errors["shipped_on"] = ("validation.required", {})
+    elif data.shipped_on.year != period.year:
+        errors["shipped_on"] = ("reporting.error_date_outside_year", {"year": period.year})
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def list_shipments(ctx: Context, *, period_id: uuid.UUID) -> list[Shipment]:
+    ctx.require(Permission.DATA_VIEW)
+    return list(ctx.session.exec(select(Shipment).where(Shipment.org_id == ctx.tenant, Shipment.period_id == period_id)
+                                 .order_by(Shipment.shipped_on, Shipment.created_at)))
+
+
+def add_shipment(ctx: Context, *, period_id: uuid.UUID, data: ShipmentData) -> Shipment:
+    period = period_for_edit(ctx, period_id)
+    _validate(ctx, period, data)
+    now = ctx.clock.now()
+    return insert(ctx, Shipment(org_id=ctx.tenant, period_id=period.id, created_by=ctx.user.id,
+                                updated_by=ctx.user.id, created_at=now, updated_at=now, **data.values()),
+                  action="shipment.created")
+
+
+def update_shipment(ctx: Context, *, shipment_id: uuid.UUID, data: ShipmentData, expected_version: int) -> Shipment:
+    ctx.require(Permission.DATA_EDIT)
+    row = get_scoped(ctx, Shipment, shipment_id)
+    period = period_for_edit(ctx, row.period_id)
+    _validate(ctx, period, data)
+    return versioned_update(ctx, row, expected_version, data.values(), action="shipment.updated")
+
+
+def delete_shipment(ctx: Context, *, shipment_id: uuid.UUID, expected_version: int) -> None:
+    ctx.require(Permission.DATA_EDIT)
+    row = get_scoped(ctx, Shipment, shipment_id)
+    period_for_edit(ctx, row.period_id)
+    delete(ctx, row, expected_version, action="shipment.deleted")
