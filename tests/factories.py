@@ -97,60 +97,8 @@ def make_customer(engine, user: User, org_id: uuid.UUID, *, name: str = "Hamburg
 def enter_scenario(engine, user: User, org_id: uuid.UUID, period_id: uuid.UUID, scenario: dict, *,
                    customer_id: uuid.UUID) -> dict[str, uuid.UUID]:
     """Enter a `cbam-scenario/1` object through the services, as a person would; returns code → row id."""
-    from datetime import date
+    from core.reporting.entry import enter_scenario as enter
 
-    from core.reporting import (
-        ProcessData,
-        ProcessInputData,
-        PurchasedPrecursorData,
-        ShipmentData,
-        SourceStreamData,
-        add_process,
-        add_process_input,
-        add_purchased_precursor,
-        add_shipment,
-        add_source_stream,
-        get_period,
-        update_period_parameters,
-    )
-
-    ids: dict[str, uuid.UUID] = {}
     with context(engine, user, org_id) as ctx:
-        if scenario.get("parameters"):
-            period = get_period(ctx, period_id=period_id)
-            update_period_parameters(ctx, period_id=period_id, parameters=scenario["parameters"],
-                                     expected_version=period.version)
-        for pp in scenario.get("purchased_precursors", []):
-            ids[pp["id"]] = add_purchased_precursor(ctx, period_id=period_id, data=PurchasedPrecursorData(
-                code=pp["id"], goods_category=pp["goods_category"], cn_code=pp["cn_code"], country=pp["country"],
-                see_direct=pp["see_direct"], see_indirect=pp.get("see_indirect", 0.0),
-                data_source=pp.get("data_source", "default"), supplier_installation="Supplier works",
-                justification="supplier did not report actual data")).id
-        for p in scenario["processes"]:
-            heat, wg, el = p.get("heat") or {}, p.get("waste_gas") or {}, p.get("electricity") or {}
-            ids[p["id"]] = add_process(ctx, period_id=period_id, data=ProcessData(
-                code=p["id"], goods_category=p["goods_category"], route=p.get("route"), cn_code=p.get("cn_code"),
-                activity_level=p["activity_level"], direct_emissions=p.get("direct_emissions"),
-                heat_imported_tj=heat.get("imported_TJ", 0.0), heat_imported_ef=heat.get("imported_ef", 0.0),
-                heat_exported_tj=heat.get("exported_TJ", 0.0), heat_exported_ef=heat.get("exported_ef", 0.0),
-                waste_gas_imported_tj=wg.get("imported_TJ", 0.0), waste_gas_exported_tj=wg.get("exported_TJ", 0.0),
-                electricity_consumed_mwh=el.get("consumed_MWh", 0.0), electricity_ef=el.get("ef", 0.0),
-                electricity_exported_mwh=el.get("exported_MWh", 0.0),
-                electricity_exported_ef=el.get("exported_ef", 0.0))).id
-            for s in p.get("source_streams") or []:
-                params = {k: v for k, v in s.items() if k not in ("method", "name")}
-                add_source_stream(ctx, process_id=ids[p["id"]], data=SourceStreamData(
-                    name=s.get("name", ""), method=s["method"], params=params))
-        for p in scenario["processes"]:
-            for u in p.get("inputs") or []:
-                src = ids[u["from"]]
-                own = u["from"] in {q["id"] for q in scenario["processes"]}
-                add_process_input(ctx, process_id=ids[p["id"]], data=ProcessInputData(
-                    from_process_id=src if own else None, from_precursor_id=None if own else src, mass=u["mass"]))
-        for n, line in enumerate(scenario.get("imports", [])):
-            month = 3 * (line.get("quarter", 1) - 1) + 1
-            add_shipment(ctx, period_id=period_id, data=ShipmentData(
-                customer_id=customer_id, process_id=ids.get(line.get("process", "")), cn_code=line["cn_code"],
-                quantity=line["quantity"], shipped_on=date(scenario["reporting_year"], month, 15),
-                order_reference=f"PO-{n + 1}", basis=line["basis"]))
-    return ids
+        return enter(ctx, period_id=period_id, scenario=scenario, customer_id=customer_id,
+                     supplier_installation="Supplier works", justification="supplier did not report actual data")

@@ -16,6 +16,8 @@ ICONS = {
     "organization": ":material/apartment:",
     "members": ":material/group:",
     "installations": ":material/factory:",
+    "reporting": ":material/calculate:",
+    "customers": ":material/local_shipping:",
     "audit_log": ":material/fact_check:",
     "profile": ":material/person:",
     "onboarding": ":material/how_to_reg:",

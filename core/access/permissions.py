@@ -73,6 +73,8 @@ PAGES: dict[str, Permission | None] = {
     "organization": Permission.ORG_VIEW,
     "members": Permission.MEMBERS_VIEW,
     "installations": Permission.INSTALLATION_VIEW,
+    "reporting": Permission.DATA_VIEW,
+    "customers": Permission.DATA_VIEW,
     "audit_log": Permission.AUDIT_VIEW,
     "profile": None,
 }

@@ -2,13 +2,15 @@
 (so the audit log and, on PostgreSQL, row-level security apply as for real users)."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
 from core.identity import LOCAL_ISSUER, complete_onboarding, resolve_login
-from core.installations import InstallationData, add_installation
+from core.installations import InstallationData, add_installation, list_installations
 from core.organizations import (
     OrganizationData,
     accept_invitation,
@@ -60,6 +62,24 @@ def _login(session, demo: DemoUser, clock: Clock, policy_version: str):
     return user
 
 
+DEMO_SCENARIO = Path(__file__).resolve().parent / "steel_2026.json"
+
+
+def _seed_reporting(ctx) -> None:
+    """A 2026 period for the steel installation with the worked steel example, and its EU customer."""
+    from core.reporting import CustomerData, add_customer, create_period
+    from core.reporting.entry import enter_scenario
+
+    customer = add_customer(ctx, data=CustomerData(name="Rheinstahl Handel GmbH", eori="DE123456789012345",
+                                                   country="DE", contact_name="Jonas Weber",
+                                                   contact_email="j.weber@rheinstahl.example"))
+    installation = list_installations(ctx)[0]
+    period = create_period(ctx, installation_id=installation.id, year=2026)
+    enter_scenario(ctx, period_id=period.id, scenario=json.loads(DEMO_SCENARIO.read_text(encoding="utf-8")),
+                   customer_id=customer.id, supplier_installation="示例炼铁厂 Demo ironworks",
+                   justification="供应商尚未提供实际数据 The supplier has not yet reported actual data")
+
+
 def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None) -> bool:
     """Create the demo organizations once. Returns False when they already exist."""
     clock = clock or SystemClock()
@@ -71,6 +91,8 @@ def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None
             ctx = create_organization(session, owner, org_data, clock=clock)
             for inst in installations:
                 add_installation(ctx, inst)
+            if org_data is DEMO_ORGS[0][0]:
+                _seed_reporting(ctx)
             for demo in DEMO_USERS[1:]:
                 # the consultant serves both organizations; everyone else works for the first only
                 if org_data is DEMO_ORGS[0][0] or demo.role == "consultant":

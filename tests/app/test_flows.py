@@ -160,3 +160,40 @@ def test_saved_language_preference_beats_browser_locale(demo_data):
     at.session_state["lang"] = "en"  # what an en-US browser locale gives
     at.run()
     assert at.title[0].value == t("home.title", "zh")
+
+
+def test_reporting_workflow_from_submit_to_frozen_snapshot(demo_data):
+    from core.reporting import list_periods
+
+    editor = open_app("editor", "en", "reporting")
+    assert not editor.exception
+    assert any(m.label == t("reporting.certificates", "en") for m in editor.metric)
+    assert t("reporting.no_findings", "en") in [s.value for s in editor.success]
+    editor.button(key="rep_reporting.submit").click()
+    editor.run()
+    assert not editor.error, [e.value for e in editor.error]
+
+    owner = open_app("owner", "zh")
+    with scoped_session(Scope(), get_engine()) as s:
+        steel = _org_of(s, "Demo Steel Co., Ltd.").id
+    owner.selectbox(key="sidebar_org").set_value(steel)
+    owner.run()
+    owner.switch_page(APP.replace("app.py", "pages/reporting.py"))
+    owner.run()
+    owner.button(key="rep_reporting.approve").click()
+    owner.run()
+    assert not owner.error, [e.value for e in owner.error]
+    with scoped_session(Scope(), get_engine()) as s:
+        user = _user(s, "demo-owner")
+    with context(get_engine(), user, steel) as ctx:
+        (period,) = list_periods(ctx)
+    assert period.status == "approved" and len(period.snapshot_hash) == 64
+    assert any(period.snapshot_hash in c.value for c in owner.caption)
+
+
+def test_viewer_sees_results_but_no_workflow_buttons(demo_data):
+    at = open_app("viewer", "en", "reporting")
+    assert not at.exception
+    keys = {b.key for b in at.button}
+    assert not keys & {"rep_reporting.submit", "rep_reporting.approve", "rep_reporting.start_review"}
+    assert any(m.label == t("reporting.certificates", "en") for m in at.metric)
