@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from core.access import Role, pages_for
 from core.demo import DEMO_USERS
 from core.i18n import t
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import AppServer, AppServers
 
-PAGES = ["home", "organization", "members", "installations", "audit_log", "profile"]  # what an owner sees
+PAGES = pages_for(Role.OWNER)  # what an owner sees, in navigation order
 BROWSER_LOCALES = {"en": "en-US", "zh": "zh-CN"}
 OWNER = DEMO_USERS[0]
 
