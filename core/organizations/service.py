@@ -170,7 +170,7 @@ def role_in(session: Session, user: User, org_id: uuid.UUID) -> Role | None:
 def memberships_of(session: Session, user: User) -> list[tuple[Organization, Role]]:
     rows = session.exec(select(Organization, Membership.role).join(Membership, Membership.org_id == Organization.id)
                         .where(Membership.user_id == user.id, Membership.status == "active")
-                        .order_by(Organization.name_en, Organization.name_zh)).all()
+                        .order_by(Membership.created_at)).all()  # the first organization joined comes first
     return [(org, Role(role)) for org, role in rows]
 
 
