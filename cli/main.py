@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, engine
+from cli import admin, engine, template
 
 app = typer.Typer(
     name="cbam",
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 admin.register(app)
 engine.register(app)
+template.register(app)
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 # System packages the browser tests need: Debian's Chromium (never a downloaded browser) and CJK fonts, without
 # which every Chinese character in a screenshot is an empty box.
-APT_PACKAGES="chromium fonts-noto-cjk"
+# libreoffice-calc-nogui recalculates exported communication templates headless (tests/exchange).
+APT_PACKAGES="chromium fonts-noto-cjk libreoffice-calc-nogui"
 missing=""
 for pkg in $APT_PACKAGES; do dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"; done
 if [ -n "$missing" ]; then

@@ -14,7 +14,11 @@ DEFAULT_LANGUAGE = "zh"
 PSEUDO = "pseudo"
 _HERE = Path(__file__).resolve().parent
 # Other capabilities keep their messages next to their code, as {"en": {...}, "zh": {...}}.
-_EXTRA_CATALOGS = (_HERE.parent / "cbam" / "messages.json", _HERE.parent / "quality" / "messages.json")
+_EXTRA_CATALOGS = (
+    _HERE.parent / "cbam" / "messages.json",
+    _HERE.parent / "quality" / "messages.json",
+    _HERE.parent / "exchange" / "messages.json",
+)
 
 
 @lru_cache(maxsize=1)
