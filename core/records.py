@@ -34,6 +34,17 @@ def who(session, user_id: uuid.UUID | None) -> str:
     return (user.name or user.email or str(user_id)) if user else str(user_id)
 
 
+def _refuse(ctx, obj: SQLModel) -> None:
+    """The guarded write touched no row: the row is gone, or someone saved it since it was read (say who, when)."""
+    model = type(obj)
+    ctx.session.expire(obj)
+    current = ctx.session.get(model, obj.id)
+    if current is None:
+        raise NotFound(model.__name__.lower(), obj.id)
+    raise ConcurrentChange(model.__name__.lower(), who(ctx.session, current.updated_by),
+                           current.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+
+
 def versioned_update(ctx, obj: T, expected_version: int, changes: dict[str, Any], *, action: str) -> T:
     """Write `changes` only if nobody saved the row since `expected_version` was read; audit it.
 
@@ -48,12 +59,7 @@ def versioned_update(ctx, obj: T, expected_version: int, changes: dict[str, Any]
         conds.append(model.org_id == ctx.tenant)
     result = ctx.session.exec(update(model).where(*conds).values(**values))
     if result.rowcount != 1:
-        ctx.session.expire(obj)
-        current = ctx.session.get(model, obj.id)
-        if current is None:
-            raise NotFound(model.__name__.lower(), obj.id)
-        raise ConcurrentChange(model.__name__.lower(), who(ctx.session, current.updated_by),
-                               current.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        _refuse(ctx, obj)
     ctx.session.expire(obj)
     fresh = ctx.session.get(model, obj.id)
     audit.record(ctx.session, actor_id=ctx.user.id, org_id=ctx.org_id, action=action, entity=model.__name__.lower(),
@@ -77,12 +83,7 @@ def delete(ctx, obj: SQLModel, expected_version: int, *, action: str) -> None:
     result = ctx.session.exec(sql_delete(model).where(model.id == obj.id, model.version == expected_version,
                                                       model.org_id == ctx.tenant))
     if result.rowcount != 1:
-        ctx.session.expire(obj)
-        current = ctx.session.get(model, obj.id)
-        if current is None:
-            raise NotFound(model.__name__.lower(), obj.id)
-        raise ConcurrentChange(model.__name__.lower(), who(ctx.session, current.updated_by),
-                               current.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        _refuse(ctx, obj)
     ctx.session.expunge(obj)
     audit.record(ctx.session, actor_id=ctx.user.id, org_id=ctx.org_id, action=action, entity=model.__name__.lower(),
                  entity_id=obj.id, before=before, after=None, at=ctx.clock.now())
