@@ -68,11 +68,20 @@ def versioned_update(ctx, obj: T, expected_version: int, changes: dict[str, Any]
 
 
 def insert(ctx, obj: T, *, action: str) -> T:
+    """Add a new row stamped with the acting organization, person and clock; audit it."""
+    fields = type(obj).model_fields
+    now = ctx.clock.now()
+    if "org_id" in fields and obj.org_id is None:
+        obj.org_id = ctx.tenant
+    for name, value in (("created_by", ctx.user.id), ("updated_by", ctx.user.id), ("created_at", now),
+                        ("updated_at", now)):
+        if name in fields:
+            setattr(obj, name, value)
     ctx.session.add(obj)
     ctx.session.flush()
     audit.record(ctx.session, actor_id=ctx.user.id, org_id=ctx.org_id, action=action,
                  entity=type(obj).__name__.lower(), entity_id=obj.id, before=None, after=snapshot(obj),
-                 at=ctx.clock.now())
+                 at=now)
     return obj
 
 

@@ -63,9 +63,7 @@ def list_installations(ctx: Context, *, include_archived: bool = False) -> list[
 def add_installation(ctx: Context, data: InstallationData) -> Installation:
     ctx.require(Permission.INSTALLATION_EDIT)
     _validate(ctx, data, None)
-    now = ctx.clock.now()
-    return insert(ctx, Installation(org_id=ctx.tenant, created_by=ctx.user.id, updated_by=ctx.user.id,
-                                    created_at=now, updated_at=now, **data.values()),
+    return insert(ctx, Installation(**data.values()),
                   action="installation.created")
 
 

@@ -58,13 +58,9 @@ def create_organization(session: Session, user: User, data: OrganizationData, *,
     rescope(session, Scope(user_id=user.id, org_id=org_id, email=user.email, issuer=user.issuer,
                            subject=user.subject))
     ctx = Context(session=session, user=user, org_id=org_id, role=Role.OWNER, clock=clock)
-    now = clock.now()
-    org = Organization(id=org_id, created_by=user.id, updated_by=user.id, created_at=now, updated_at=now,
-                       **data.values())
-    insert(ctx, org, action="organization.created")
+    insert(ctx, Organization(id=org_id, **data.values()), action="organization.created")
     insert(ctx, Membership(org_id=org_id, user_id=user.id, invited_email=(user.email or str(user.id)).lower(),
-                           role=Role.OWNER, status="active", created_by=user.id, updated_by=user.id,
-                           created_at=now, updated_at=now), action="member.added")
+                           role=Role.OWNER, status="active"), action="member.added")
     return ctx
 
 
@@ -116,15 +112,13 @@ def invite_member(ctx: Context, *, email: str, role: str) -> Membership:
         raise ValidationFailed(errors)
     existing = ctx.session.exec(select(Membership).where(
         Membership.org_id == ctx.tenant, Membership.invited_email == email)).first()
-    now = ctx.clock.now()
     if existing is not None:
         if existing.status != "removed":
             raise ValidationFailed({"email": ("members.error_already_member", {"email": email})})
         status = "active" if existing.user_id else "invited"
         return versioned_update(ctx, existing, existing.version, {"role": role, "status": status},
                                 action="member.reinvited")
-    return insert(ctx, Membership(org_id=ctx.tenant, invited_email=email, role=role, status="invited",
-                                  created_by=ctx.user.id, updated_by=ctx.user.id, created_at=now, updated_at=now),
+    return insert(ctx, Membership(invited_email=email, role=role, status="invited"),
                   action="member.invited")
 
 

@@ -68,9 +68,7 @@ def list_customers(ctx: Context) -> list[Customer]:
 def add_customer(ctx: Context, *, data: CustomerData) -> Customer:
     ctx.require(Permission.DATA_EDIT)
     _validate(ctx, data, None)
-    now = ctx.clock.now()
-    return insert(ctx, Customer(org_id=ctx.tenant, created_by=ctx.user.id, updated_by=ctx.user.id, created_at=now,
-                                updated_at=now, **data.values()), action="customer.created")
+    return insert(ctx, Customer(**data.values()), action="customer.created")
 
 
 def update_customer(ctx: Context, *, customer_id: uuid.UUID, data: CustomerData, expected_version: int) -> Customer:

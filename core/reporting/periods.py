@@ -65,10 +65,8 @@ def create_period(ctx: Context, *, installation_id: uuid.UUID, year: int) -> Rep
         ReportingPeriod.year == year)).one()
     if exists:
         raise ValidationFailed({"year": ("reporting.error_period_exists", {"year": year, "installation": inst.name})})
-    now = ctx.clock.now()
-    return insert(ctx, ReportingPeriod(org_id=ctx.tenant, installation_id=inst.id, year=year, version_no=1,
-                                       status=DRAFT, created_by=ctx.user.id, updated_by=ctx.user.id, created_at=now,
-                                       updated_at=now), action="period.created")
+    return insert(ctx, ReportingPeriod(installation_id=inst.id, year=year, version_no=1,
+                                       status=DRAFT), action="period.created")
 
 
 def update_period_parameters(ctx: Context, *, period_id: uuid.UUID, parameters: dict[str, Any],

@@ -87,9 +87,7 @@ def add_purchased_precursor(ctx: Context, *, period_id: uuid.UUID,
                             data: PurchasedPrecursorData) -> PurchasedPrecursor:
     period = period_for_edit(ctx, period_id)
     _validate_precursor(ctx, period.id, data, None)
-    now = ctx.clock.now()
-    return insert(ctx, PurchasedPrecursor(org_id=ctx.tenant, period_id=period.id, created_by=ctx.user.id,
-                                          updated_by=ctx.user.id, created_at=now, updated_at=now, **data.values()),
+    return insert(ctx, PurchasedPrecursor(period_id=period.id, **data.values()),
                   action="precursor.created")
 
 
@@ -179,9 +177,7 @@ def add_process_input(ctx: Context, *, process_id: uuid.UUID, data: ProcessInput
     proc = get_scoped(ctx, ProductionProcess, process_id)
     period_for_edit(ctx, proc.period_id)
     _validate_input(ctx, proc, data, None)
-    now = ctx.clock.now()
-    return insert(ctx, ProcessInput(org_id=ctx.tenant, process_id=proc.id, created_by=ctx.user.id,
-                                    updated_by=ctx.user.id, created_at=now, updated_at=now, **data.model_dump()),
+    return insert(ctx, ProcessInput(process_id=proc.id, **data.model_dump()),
                   action="process_input.created")
 
 

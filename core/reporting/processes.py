@@ -129,9 +129,7 @@ def get_process(ctx: Context, *, process_id: uuid.UUID) -> ProductionProcess:
 def add_process(ctx: Context, *, period_id: uuid.UUID, data: ProcessData) -> ProductionProcess:
     period = period_for_edit(ctx, period_id)
     _validate(ctx, period.id, data, None)
-    now = ctx.clock.now()
-    return insert(ctx, ProductionProcess(org_id=ctx.tenant, period_id=period.id, created_by=ctx.user.id,
-                                         updated_by=ctx.user.id, created_at=now, updated_at=now, **data.values()),
+    return insert(ctx, ProductionProcess(period_id=period.id, **data.values()),
                   action="process.created")
 
 

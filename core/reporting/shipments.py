@@ -73,9 +73,7 @@ def list_shipments(ctx: Context, *, period_id: uuid.UUID) -> list[Shipment]:
 def add_shipment(ctx: Context, *, period_id: uuid.UUID, data: ShipmentData) -> Shipment:
     period = period_for_edit(ctx, period_id)
     _validate(ctx, period, data)
-    now = ctx.clock.now()
-    return insert(ctx, Shipment(org_id=ctx.tenant, period_id=period.id, created_by=ctx.user.id,
-                                updated_by=ctx.user.id, created_at=now, updated_at=now, **data.values()),
+    return insert(ctx, Shipment(period_id=period.id, **data.values()),
                   action="shipment.created")
 
 

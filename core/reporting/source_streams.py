@@ -88,9 +88,7 @@ def add_source_stream(ctx: Context, *, process_id: uuid.UUID, data: SourceStream
     _validate(data)
     position = ctx.session.exec(select(func.count()).select_from(SourceStream).where(
         SourceStream.org_id == ctx.tenant, SourceStream.process_id == proc.id)).one()
-    now = ctx.clock.now()
-    return insert(ctx, SourceStream(org_id=ctx.tenant, process_id=proc.id, position=position, created_by=ctx.user.id,
-                                    updated_by=ctx.user.id, created_at=now, updated_at=now, **data.values()),
+    return insert(ctx, SourceStream(process_id=proc.id, position=position, **data.values()),
                   action="source_stream.created")
 
 

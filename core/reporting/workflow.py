@@ -79,10 +79,8 @@ def add_comment(ctx: Context, *, period_id: uuid.UUID, field_path: str, text: st
         errors["text"] = ("validation.required", {})
     if errors:
         raise ValidationFailed(errors)
-    now = ctx.clock.now()
-    return insert(ctx, ReviewComment(org_id=ctx.tenant, period_id=period.id, field_path=field_path.strip()[:300],
-                                     text=text.strip(), author_id=ctx.user.id, created_by=ctx.user.id,
-                                     updated_by=ctx.user.id, created_at=now, updated_at=now), action="comment.added")
+    return insert(ctx, ReviewComment(period_id=period.id, field_path=field_path.strip()[:300],
+                                     text=text.strip(), author_id=ctx.user.id), action="comment.added")
 
 
 def resolve_comment(ctx: Context, *, comment_id: uuid.UUID, expected_version: int) -> ReviewComment:
@@ -124,9 +122,8 @@ def approve_period(ctx: Context, *, period_id: uuid.UUID, expected_version: int)
     content = canonical_json(scenario)
     digest = content_hash(content)
     now = ctx.clock.now()
-    insert(ctx, PeriodSnapshot(org_id=ctx.tenant, period_id=period.id, version_no=period.version_no, hash=digest,
-                               content=content, created_by=ctx.user.id, updated_by=ctx.user.id, created_at=now,
-                               updated_at=now), action="snapshot.frozen")
+    insert(ctx, PeriodSnapshot(period_id=period.id, version_no=period.version_no, hash=digest,
+                               content=content), action="snapshot.frozen")
     return _move(ctx, period.id, expected_version, (SUBMITTED, IN_REVIEW), APPROVED, action="period.approved",
                  extra={"snapshot_hash": digest, "frozen_at": now})
 
@@ -157,10 +154,9 @@ def reopen_period(ctx: Context, *, period_id: uuid.UUID, reason: str, expected_v
         raise DomainError("reporting.error_not_latest_version", version=latest)
     now = ctx.clock.now()
     new = insert(ctx, ReportingPeriod(
-        org_id=ctx.tenant, installation_id=old.installation_id, year=old.year, version_no=old.version_no + 1,
+        installation_id=old.installation_id, year=old.year, version_no=old.version_no + 1,
         status=DRAFT, reason=reason.strip()[:1000], previous_id=old.id, parameters=dict(old.parameters or {}),
-        status_changed_by=ctx.user.id, status_changed_at=now, created_by=ctx.user.id, updated_by=ctx.user.id,
-        created_at=now, updated_at=now), action="period.reopened")
+        status_changed_by=ctx.user.id, status_changed_at=now), action="period.reopened")
     _copy_data(ctx, old, new, now)
     return new
 
