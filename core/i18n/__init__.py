@@ -13,12 +13,10 @@ LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 PSEUDO = "pseudo"
 _HERE = Path(__file__).resolve().parent
-# Other capabilities keep their messages next to their code, as {"en": {...}, "zh": {...}}.
-_EXTRA_CATALOGS = (
-    _HERE.parent / "cbam" / "messages.json",
-    _HERE.parent / "quality" / "messages.json",
-    _HERE.parent / "exchange" / "messages.json",
-)
+# Other capabilities keep their messages next to their code, as {"en": {...}, "zh": {...}}: every
+# `messages.json` in a package under core/ (one or two levels down) joins the catalogs.
+_CORE = _HERE.parent
+_EXTRA_CATALOGS = tuple(sorted([*_CORE.glob("*/messages.json"), *_CORE.glob("*/*/messages.json")]))
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,24 @@ def test_catalogs_have_the_same_keys():
     assert sorted(zh - en) == [], "missing in English"
 
 
+def test_no_catalog_overrides_another():
+    """Each capability's messages.json adds keys; none may silently replace a key defined elsewhere."""
+    import json
+
+    from core.i18n import _EXTRA_CATALOGS, _HERE
+
+    seen: dict[str, str] = {}
+    clashes = []
+    sources = [(_HERE / "en.json", json.loads((_HERE / "en.json").read_text(encoding="utf-8")))]
+    sources += [(p, json.loads(p.read_text(encoding="utf-8")).get("en", {})) for p in _EXTRA_CATALOGS]
+    for path, cat in sources:
+        for key in cat:
+            if key in seen:
+                clashes.append((key, seen[key], path.name))
+            seen[key] = str(path)
+    assert clashes == []
+
+
 def test_placeholders_match_between_languages():
     cats = catalogs()
     fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
