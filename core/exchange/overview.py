@@ -78,3 +78,24 @@ def template_file(ctx: Context, *, period_id: uuid.UUID) -> TemplateFile:
     p = frozen.period
     return TemplateFile(f"communication_template_{p.year}_v{p.version_no}_{frozen.snapshot_hash[:12]}.xlsx",
                         export_template(frozen.scenario), frozen.snapshot_hash)
+
+
+@dataclass(slots=True)
+class CustomerFiles:
+    reports: list  # RegistryReport per quarter the customer was shipped goods in
+    csv: object  # CsvExport of the customer's shipments
+
+
+def customer_files(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID, details, lang: str = "en"
+                   ) -> CustomerFiles:
+    """The registry XML of each quarter (or its problems) and the shipments CSV of one customer."""
+    from core.exchange.csv_export import shipments_csv_of
+    from core.exchange.registry import build_report, quarters_of, report_data
+
+    ctx.require(Permission.DATA_VIEW)
+    frozen = load_frozen(ctx, period_id)
+    eori = frozen.customers[customer_id].eori if customer_id in frozen.customers else ""
+    now = ctx.clock.now()
+    reports = [build_report(report_data(frozen, customer_id, q, details, now), eori=eori)
+               for q in quarters_of(frozen, customer_id)]
+    return CustomerFiles(reports, shipments_csv_of(frozen, customer_id=customer_id, lang=lang))
