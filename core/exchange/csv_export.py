@@ -30,12 +30,19 @@ def neutralise(text: str) -> str:
 
 
 def cell(value: Any) -> str:
+    kind = type(value)
+    if kind is str:  # the common cases first, by exact type (a 200,000-row export calls this 3 million times)
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    if kind is float:
+        return repr(value)
+    if kind is int or kind is Decimal:  # numbers stay numbers (a negative number is not a formula)
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):  # numbers stay numbers (a negative number is not a formula)
-        return str(value) if not isinstance(value, float) else repr(value)
+    if isinstance(value, (int, float, Decimal)):
+        return repr(float(value)) if isinstance(value, float) else str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return neutralise(str(value))
