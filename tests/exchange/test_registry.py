@@ -246,3 +246,12 @@ def test_a_draft_period_is_not_exported(sqlite_engine):
     with team.ctx() as ctx, pytest.raises(DomainError) as exc:
         registry_report(ctx, period_id=team.period.id, customer_id=team.customer.id, quarter=1, details=DETAILS)
     assert exc.value.key == "pack.error.not_frozen"
+
+
+def test_control_characters_are_a_problem_not_a_crash():
+    scenario = examples_with_processes()["steel_bof_to_hot_rolled_coil"]
+    d = _data(scenario, 1, declarant=Party("DE123456789012345", "Rhein\x01stahl", "DE", "Duisburg"))
+    report = build_report(d, eori="DE123456789012345")
+    assert report.xml is None
+    assert [(p.key, p.params["field"]) for p in report.problems] == [
+        ("registry.problem.invalid_characters", "registry.field.declarant_name")]

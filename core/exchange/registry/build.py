@@ -10,6 +10,7 @@ GoodsEmissions per process or per default-value basis. Quantities are net mass i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -21,6 +22,8 @@ from core.cbam.engine import evaluate_data, load_for
 from core.exchange.registry import codes as c
 
 N = f"{{{c.NAMESPACE}}}"
+# Characters XML 1.0 cannot carry (control characters other than tab, line feed, carriage return).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,9 @@ def report_problems(d: ReportData) -> list[Problem]:
     problems = []
     for label, value, limit, required in _texts(d):
         v = (value or "").strip()
-        if required and not v:
+        if _NOT_XML.search(v):
+            problems.append(Problem("registry.problem.invalid_characters", {"field": label}))
+        elif required and not v:
             problems.append(Problem("registry.problem.missing", {"field": label}))
         elif len(v) > limit:
             problems.append(Problem("registry.problem.too_long", {"field": label, "limit": limit, "length": len(v)}))
@@ -139,8 +144,8 @@ def dec(value: float, places: int) -> str:
 
 def _el(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
     e = etree.SubElement(parent, N + name)
-    if text is not None:
-        e.text = text
+    if text is not None:  # the fields a person types are checked first (report_problems); this guards the rest
+        e.text = _NOT_XML.sub(" ", text)
     return e
 
 
