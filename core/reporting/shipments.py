@@ -128,6 +128,9 @@ def page_shipments(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
     total = ctx.session.exec(select(func.count()).select_from(Shipment).where(*conds)).one()
-    rows = list(ctx.session.exec(select(Shipment).where(*conds).order_by(*LISTING_ORDER).offset(offset).limit(limit)))
+    # the page's ids first, from the listing index alone (OFFSET steps over index entries, not rows), then the rows
+    ids = select(Shipment.id).where(*conds).order_by(*LISTING_ORDER).offset(offset).limit(limit).subquery()
+    rows = list(ctx.session.exec(select(Shipment).where(Shipment.org_id == ctx.tenant, Shipment.id.in_(select(ids.c.id)))
+                                 .order_by(*LISTING_ORDER)))
     return ShipmentPage(rows, total, offset, limit)
 
