@@ -14,11 +14,11 @@ from core.reporting import (
 )
 from core.reporting.precursors import DATA_SOURCES
 from core.validation import COUNTRIES
-from ui.field_link import current_focus, show_focus
+from ui.field_link import current_focus
 from ui.goods import category_labels
 from ui.navigation import guard
 from ui.period_picker import pick_period
-from ui.state import context, tr
+from ui.state import context, labels, tr
 from ui.table_editor import Row, table_editor
 
 guard("precursors")
@@ -31,7 +31,6 @@ st.caption(tr("entry.precursors_intro"))
 if not editable:
     st.caption(tr("entry.read_only", status=tr(f"reporting.status.{period.status}")))
 focus = current_focus()
-show_focus(focus, tr("page.precursors"))
 
 cats = category_labels()
 columns = {
@@ -45,7 +44,7 @@ columns = {
     "see_direct": st.column_config.NumberColumn(tr("entry.see_direct"), min_value=0.0, format="%.4f"),
     "see_indirect": st.column_config.NumberColumn(tr("entry.see_indirect"), min_value=0.0, format="%.4f"),
     "data_source": st.column_config.SelectboxColumn(tr("entry.data_source"), options=list(DATA_SOURCES),
-                                                    format_func=lambda s: tr(f"entry.basis.{s}"), required=True),
+                                                    format_func=labels("entry.basis", DATA_SOURCES).get, required=True),
     "justification": st.column_config.TextColumn(tr("entry.justification"), max_chars=2000, width="large"),
 }
 
@@ -69,4 +68,4 @@ def _change(kind, row, v):
 
 
 table_editor("prec", token=str(period.id), load=_rows, columns=columns, editable=editable, make_change=_change,
-             focus_id=focus.row if focus else None)
+             focus_id=focus.row if focus else None, focus_field=focus.field if focus else "")

@@ -12,7 +12,7 @@ from core.reporting import (
     list_purchased_precursors,
     update_process,
 )
-from core.reporting.common import goods_categories, qualifying_key, qualifying_parameters
+from core.reporting.common import goods_categories, qualifying_key, qualifying_parameters, route_key
 from ui.field_link import current_focus, show_focus
 from ui.forms import field_error, form_error, prefill, reload_record, run_action
 from ui.goods import category_labels, cn_labels
@@ -46,7 +46,7 @@ st.dataframe([{tr("entry.code"): p.code, tr("entry.process_name"): p.name,
 
 NEW, form = "new", "procf"
 focus = current_focus()
-choices = ({NEW: tr("entry.new_process")} if editable else {}) | {str(p.id): f"{p.code} {p.name}" for p in processes}
+choices = {str(p.id): f"{p.code} {p.name}".strip() for p in processes} | ({NEW: tr("entry.new_process")} if editable else {})
 if not choices:
     st.info(tr("entry.no_processes"), icon=":material/info:")
     st.stop()
@@ -57,7 +57,12 @@ if st.session_state.get("proc_select_next") in choices:
 chosen = st.selectbox(tr("entry.which_process"), list(choices), format_func=choices.get, key="proc_chosen")
 current = next((p for p in processes if str(p.id) == chosen), None)
 marked = focus if focus is not None and current is not None and focus.row == chosen else None
-show_focus(marked, choices[chosen])
+FIELD_LABELS = {"code": "entry.code", "name": "entry.process_name", "goods_category": "entry.goods_category",
+                "route": "entry.route", "cn_code": "entry.cn_codes", "cn_codes": "entry.cn_codes",
+                "activity_level": "entry.activity_level_unit", "direct_emissions": "entry.direct_emissions",
+                "mass": "entry.input_mass", "from": "entry.input_from"}
+if marked is not None and marked.stream is None:
+    show_focus(choices[chosen], tr(FIELD_LABELS.get(marked.field, f"entry.field.{marked.field}")))
 GROUPS = {"heat": ("heat_imported_tj", "heat_imported_ef", "heat_exported_tj", "heat_exported_ef", "heat_ef_source"),
           "waste_gas": ("waste_gas_imported_tj", "waste_gas_exported_tj"),
           "electricity": ("electricity_consumed_mwh", "electricity_ef", "electricity_exported_mwh",
@@ -69,7 +74,7 @@ ALL_QP = sorted({q for c in goods_categories() for q in qualifying_parameters(c)
 def _values(p) -> dict:
     qp = (p.qualifying_parameters if p else None) or {}
     return {"code": p.code if p else "", "name": p.name if p else "",
-            "goods_category": p.goods_category if p else next(iter(cats)), "route": p.route if p else None,
+            "goods_category": p.goods_category if p else next(iter(cats)), "route": (p.route or "") if p else "",
             "cn_codes": list(p.cn_codes or ([p.cn_code] if p.cn_code else [])) if p else [],
             "activity_level": p.activity_level if p else 0.0, "direct_given": bool(p and p.direct_emissions is not None),
             "direct_emissions": (p.direct_emissions or 0.0) if p else 0.0,
@@ -94,23 +99,23 @@ _after("code")
 category = st.selectbox(tr("entry.goods_category"), list(cats), format_func=cats.get, key=f"{form}_goods_category",
                         disabled=not editable)
 _after("goods_category")
-routes = [None, *goods_categories()[category]]
+routes = ["", *goods_categories()[category]]
 if st.session_state.get(f"{form}_route") not in routes:
-    st.session_state[f"{form}_route"] = None
-st.selectbox(tr("entry.route"), routes, format_func=lambda r: "—" if r is None else r, key=f"{form}_route",
-             disabled=not editable)
+    st.session_state[f"{form}_route"] = ""
+route_labels = {r: tr(route_key(r)) if r else "—" for r in routes}
+st.selectbox(tr("entry.route"), routes, format_func=route_labels.get, key=f"{form}_route", disabled=not editable)
 _after("route")
 cn_options = cn_labels(category)
 st.session_state[f"{form}_cn_codes"] = [c for c in st.session_state.get(f"{form}_cn_codes", []) if c in cn_options]
 st.multiselect(tr("entry.cn_codes"), list(cn_options), format_func=cn_options.get, key=f"{form}_cn_codes",
                help=tr("entry.cn_codes_help"), disabled=not editable)
 _after("cn_code")
-c1, c2, c3 = st.columns(3)
+c1, c2 = st.columns(2)
 c1.number_input(tr("entry.activity_level_unit"), min_value=0.0, format="%.3f", key=f"{form}_activity_level",
                 disabled=not editable)
-direct = c2.toggle(tr("entry.direct_given"), key=f"{form}_direct_given", disabled=not editable)
-c3.number_input(tr("entry.direct_emissions"), min_value=0.0, format="%.3f", key=f"{form}_direct_emissions",
-                disabled=not (editable and direct))
+c2.number_input(tr("entry.direct_emissions"), min_value=0.0, format="%.3f", key=f"{form}_direct_emissions",
+                disabled=not (editable and st.session_state.get(f"{form}_direct_given")))
+direct = st.toggle(tr("entry.direct_given"), key=f"{form}_direct_given", disabled=not editable)
 _after("activity_level")
 _after("direct_emissions")
 params = qualifying_parameters(category)
@@ -137,7 +142,7 @@ if editable and st.button(tr("common.save"), type="primary", key="proc_save"):
     codes = list(s[f"{form}_cn_codes"])
     qp = {q: s[f"{form}_qp_{ALL_QP.index(q)}"].strip() for q in params if s[f"{form}_qp_{ALL_QP.index(q)}"].strip()}
     data = ProcessData(code=s[f"{form}_code"], name=s[f"{form}_name"], goods_category=category,
-                       route=s[f"{form}_route"], cn_code=codes[0] if codes else None, cn_codes=codes,
+                       route=s[f"{form}_route"] or None, cn_code=codes[0] if codes else None, cn_codes=codes,
                        activity_level=s[f"{form}_activity_level"], qualifying_parameters=qp,
                        direct_emissions=s[f"{form}_direct_emissions"] if direct else None,
                        **{n: s[f"{form}_{n}"] for n in ENERGY})
@@ -168,6 +173,7 @@ st.subheader(tr("entry.source_streams"))
 if current.direct_emissions is not None:
     st.caption(tr("entry.streams_unused"))
 else:
-    source_stream_tables(current, editable=editable, focus_stream=marked.stream if marked else None)
+    source_stream_tables(current, editable=editable, focus_stream=marked.stream if marked else None,
+                         focus_field=marked.field if marked else "")
 st.subheader(tr("entry.inputs"))
 input_table(current, processes, precursors, editable=editable)

@@ -16,15 +16,16 @@ from core.reporting import (
     update_shipment,
 )
 from core.reporting.shipments import BASES, page_shipments, quarter_of
-from ui.field_link import current_focus, show_focus
+from ui.field_link import current_focus
 from ui.navigation import guard
 from ui.period_picker import pick_period
-from ui.state import context, tr
+from ui.state import context, labels, tr
 from ui.table_editor import Row, table_editor
 
 guard("shipments")
 
 PAGE_SIZE = 100
+ALL = "all"
 st.title(tr("page.shipments"))
 period = pick_period("ship")
 with context() as ctx:
@@ -36,13 +37,17 @@ if not editable:
 
 focus = current_focus()
 if focus is not None and focus.fresh and focus.position is not None:  # a link opens the page holding the row
-    st.session_state.update(ship_customer=None, ship_quarter=None, ship_page=focus.position // PAGE_SIZE + 1)
+    st.session_state.update(ship_customer=ALL, ship_quarter=ALL, ship_page=focus.position // PAGE_SIZE + 1)
 cust_names = {str(c.id): f"{c.name} ({c.eori})" for c in customers}
 c1, c2, c3 = st.columns([3, 1, 1])
-customer = c1.selectbox(tr("entry.filter_customer"), [None, *cust_names], key="ship_customer",
-                        format_func=lambda c: tr("entry.all") if c is None else cust_names[c])
-quarter = c2.selectbox(tr("entry.filter_quarter"), [None, 1, 2, 3, 4], key="ship_quarter",
-                       format_func=lambda q: tr("entry.all") if q is None else f"Q{q}")
+customer_labels = {ALL: tr("entry.all")} | cust_names
+quarter_labels = {ALL: tr("entry.all")} | {str(q): f"Q{q}" for q in (1, 2, 3, 4)}
+chosen_customer = c1.selectbox(tr("entry.filter_customer"), list(customer_labels), key="ship_customer",
+                               format_func=customer_labels.get)
+chosen_quarter = c2.selectbox(tr("entry.filter_quarter"), list(quarter_labels), key="ship_quarter",
+                              format_func=quarter_labels.get)
+customer = None if chosen_customer == ALL else chosen_customer
+quarter = None if chosen_quarter == ALL else int(chosen_quarter)
 page_no = int(st.session_state.get("ship_page") or 1)
 with context() as ctx:
     listing = page_shipments(ctx, period_id=period.id, customer_id=uuid.UUID(customer) if customer else None, quarter=quarter,
@@ -56,7 +61,6 @@ if page_no > pages:
 c3.number_input(tr("entry.page_of", pages=pages), min_value=1, max_value=pages, step=1, key="ship_page")
 st.caption(tr("entry.rows_shown", first=min(listing.offset + 1, listing.total),
               last=listing.offset + len(listing.rows), total=listing.total))
-show_focus(focus if focus and any(str(s.id) == focus.row for s in listing.rows) else None, tr("page.shipments"))
 
 proc_codes = {str(p.id): p.code for p in processes}
 first, last = date(period.year, 1, 1), date(period.year, 12, 31)
@@ -70,7 +74,7 @@ columns = {
     "process_id": st.column_config.SelectboxColumn(tr("reporting.process"), options=list(proc_codes),
                                                    format_func=proc_codes.get),
     "basis": st.column_config.SelectboxColumn(tr("entry.basis"), options=list(BASES), required=True,
-                                              format_func=lambda b: tr(f"entry.basis.{b}")),
+                                              format_func=labels("entry.basis", BASES).get),
     "order_reference": st.column_config.TextColumn(tr("entry.order_reference"), max_chars=100),
 }
 
@@ -96,6 +100,6 @@ def _change(kind, row, v):
 
 table_editor("ship", token=f"{period.id}:{customer}:{quarter}:{page_no}", load=_rows, columns=columns,
              editable=editable, make_change=_change, first_number=listing.offset + 1,
-             focus_id=focus.row if focus else None, dates=("shipped_on",))
+             focus_id=focus.row if focus else None, focus_field=focus.field if focus else "", dates=("shipped_on",))
 if not customers and editable:
     st.info(tr("entry.no_customers"), icon=":material/info:")

@@ -54,10 +54,9 @@ def current_focus() -> Focus | None:
                  int(pos) if pos and pos.isdigit() else None, fresh)
 
 
-def show_focus(focus: Focus | None, label: str) -> None:
-    """Say which field the link points at (the row carries the ⚑ marker in its table)."""
-    if focus is not None:
-        st.info(tr("entry.focus", row=label, field=focus.field or "—"), icon=":material/flag:")
+def show_focus(row: str, field: str) -> None:
+    """Say which row and field a link points at (tables mark the row ⚑ themselves)."""
+    st.info(tr("entry.focus", row=row, field=field or "—"), icon=":material/flag:")
 
 
 __all__ = ["FieldTarget", "Focus", "current_focus", "field_link", "show_focus"]

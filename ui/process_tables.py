@@ -39,7 +39,8 @@ def stream_columns(method: str) -> dict[str, Any]:
     return columns
 
 
-def source_stream_tables(process: ProductionProcess, *, editable: bool, focus_stream: str | None) -> None:
+def source_stream_tables(process: ProductionProcess, *, editable: bool, focus_stream: str | None,
+                         focus_field: str = "") -> None:
     with context() as ctx:
         streams = list_source_streams(ctx, process_id=process.id)
     methods = list(METHOD_FIELDS)
@@ -67,7 +68,7 @@ def source_stream_tables(process: ProductionProcess, *, editable: bool, focus_st
                 return lambda c: delete_source_stream(c, stream_id=uuid.UUID(row.id), expected_version=row.version)
 
             table_editor(f"ss_{method}", token=str(process.id), load=rows, columns=columns,
-                         editable=editable, make_change=change, focus_id=focus_stream)
+                         editable=editable, make_change=change, focus_id=focus_stream, focus_field=focus_field)
 
 
 def input_table(process: ProductionProcess, processes: list[ProductionProcess],

@@ -54,9 +54,10 @@ def _row_label(label: str) -> str:
 
 def table_editor(name: str, *, token: str, load: Callable[[], list[Row]], columns: dict[str, Any], editable: bool,
                  make_change: MakeChange, first_number: int = 1, focus_id: str | None = None,
-                 dates: tuple[str, ...] = ()) -> None:
+                 focus_field: str = "", dates: tuple[str, ...] = ()) -> None:
     """`columns`: column → `st.column_config` (its label is used in error messages); `token` names what is shown
-    (period, process, page, filters): a new token drops the kept rows."""
+    (period, process, page, filters): a new token drops the kept rows. `focus_id`/`focus_field`: the row and field
+    a link points at, marked ⚑ and named above the table."""
     snap_key, gen_key = f"{name}__rows", f"{name}__gen"
     err_key, msg_key = f"{name}__errors", f"{name}__message"
     gen = st.session_state.setdefault(gen_key, 0)
@@ -70,10 +71,13 @@ def table_editor(name: str, *, token: str, load: Callable[[], list[Row]], column
     rows: list[Row] = snap[1]
     frame = pd.DataFrame([r.values for r in rows], columns=list(columns))
     config = dict(columns)
-    if focus_id is not None and any(r.id == focus_id for r in rows):
+    marked = next((n for n, r in enumerate(rows) if r.id == focus_id), None) if focus_id else None
+    if marked is not None:
         frame.insert(0, FOCUS, ["⚑" if r.id == focus_id else "" for r in rows])
         config[FOCUS] = st.column_config.TextColumn("⚑", disabled=True, width="small",
                                                     help=tr("entry.focus_help"))
+        column = (columns.get(focus_field) or {}).get("label") or focus_field or "—"
+        st.info(tr("entry.focus", row=_row_label(str(first_number + marked)), field=column), icon=":material/flag:")
     if not editable:
         st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
         return
@@ -92,9 +96,9 @@ def table_editor(name: str, *, token: str, load: Callable[[], list[Row]], column
     confirmed = True
     if deleted:
         confirmed = st.checkbox(tr("entry.confirm_delete", count=len(deleted)), key=f"{name}__confirm{gen}")
-    c1, c2 = st.columns([1, 4])
-    save = c1.button(tr("common.save"), type="primary", key=f"{name}__save", disabled=not confirmed)
-    if c2.button(tr("common.reload"), key=f"{name}__reload"):
+    buttons = st.container(horizontal=True)
+    save = buttons.button(tr("common.save"), type="primary", key=f"{name}__save", disabled=not confirmed)
+    if buttons.button(tr("common.reload"), key=f"{name}__reload"):
         _reset(name)
         st.rerun()
     if not save:

@@ -93,6 +93,11 @@ def category_key(category: str) -> str:
     return "entry.category." + _slug(category)
 
 
+def route_key(route: str) -> str:
+    """The message key of a production route's name (`entry.route.electric_arc_furnace`)."""
+    return "entry.route." + _slug(route)
+
+
 def qualifying_key(parameter: str) -> str:
     """The message key of a qualifying parameter's name (`entry.qp.t_scrap_per_t_steel`)."""
     return "entry.qp." + _slug(parameter)

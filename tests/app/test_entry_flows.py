@@ -225,7 +225,7 @@ def test_shipments_are_paged_and_filtered(demo_data):
     at.run()
     assert t("entry.rows_shown", "en", first=201, last=250, total=250) in [c.value for c in at.caption]
     assert len(at.dataframe[-1].value) == 50
-    at.selectbox(key="ship_quarter").set_value(2)
+    at.selectbox(key="ship_quarter").set_value("2")
     at.run()
     q2 = sum(1 for n in range(248) if 4 <= 1 + n % 12 <= 6)
     assert t("entry.rows_shown", "en", first=1, last=min(q2, 100), total=q2) in [c.value for c in at.caption]
@@ -249,7 +249,7 @@ def test_a_comment_links_to_its_row_and_the_row_is_marked(demo_data):
         target.query_params[k] = v
     target.switch_page(APP.replace("app.py", "pages/precursors.py"))
     target.run()
-    assert any(t("entry.focus", "en", row=t("page.precursors", "en"), field="see_direct") == i.value
+    assert any(t("entry.focus", "en", row=t("entry.row", "en", n=1), field=t("entry.see_direct", "en")) == i.value
                for i in target.info), [i.value for i in target.info]
     table = target.data_editor[0].value
     assert list(table["focus"]) == ["⚑"]
