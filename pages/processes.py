@@ -159,7 +159,7 @@ if editable and st.button(tr("common.save"), type="primary", key="proc_save"):
 if current is None:
     st.stop()
 if editable:
-    c1, c2 = st.columns([1, 3])
+    c1, c2 = st.columns(2)
     c1.button(tr("common.reload"), key="proc_reload", on_click=reload_record, args=(form,))
     with c2.expander(tr("entry.delete_process", code=current.code)):
         sure = st.checkbox(tr("entry.confirm_delete_process", code=current.code), key="proc_confirm_delete")
