@@ -2,7 +2,7 @@
 on PostgreSQL row-level security for it
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-23
 """
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from db import rls
 TABLES = ("customer_request",)
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
