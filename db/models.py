@@ -139,3 +139,8 @@ TENANT_TABLES = ("membership", "installation")
 from db.reporting_models import REPORTING_TABLES  # noqa: E402
 
 TENANT_TABLES = TENANT_TABLES + REPORTING_TABLES
+
+# Evidence files and their links to figures (issue 7).
+from db.evidence_models import EVIDENCE_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + EVIDENCE_TABLES
