@@ -42,7 +42,7 @@ class _OrgBound:
         self.org_id = org_id
 
     def _check(self, key: str) -> tuple[str, str]:
-        m = KEY_PATTERN.match(key or "")
+        m = KEY_PATTERN.fullmatch(key or "")
         if m is None or m.group(1) != self.org_id.hex:
             # another organization's key is treated like a key that does not exist
             raise NotFound("evidencefile", "-")
