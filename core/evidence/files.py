@@ -99,7 +99,7 @@ def upload_files(ctx: Context, *, files: Sequence[tuple[str, bytes]], progress: 
     return results
 
 
-def _current(ctx: Context, file_id: uuid.UUID) -> EvidenceFile:
+def current_file(ctx: Context, file_id: uuid.UUID) -> EvidenceFile:
     f = get_scoped(ctx, EvidenceFile, file_id)
     if f.deleted_at is not None:
         raise NotFound("evidencefile", file_id)
@@ -112,7 +112,7 @@ def replace_file(ctx: Context, *, file_id: uuid.UUID, name: str, data: bytes, ex
     """A new version of a file: stored as a new row and object; the earlier version is kept (replaced_by points
     at the new one) and the file's links move to the new version."""
     ctx.require(Permission.EVIDENCE_EDIT)
-    old = _current(ctx, file_id)
+    old = current_file(ctx, file_id)
     media_type, digest = _checked(data)
     if digest == old.sha256:
         raise DomainError("evidence.error_same_content")
@@ -157,7 +157,7 @@ def erase_object(ctx: Context, f: EvidenceFile, *, reason: str, expected_version
 def delete_file(ctx: Context, *, file_id: uuid.UUID, expected_version: int) -> None:
     """Delete a file with all its versions: links removed, every version's object erased."""
     ctx.require(Permission.EVIDENCE_EDIT)
-    f = _current(ctx, file_id)
+    f = current_file(ctx, file_id)
     for link in ctx.session.exec(select(EvidenceLink).where(EvidenceLink.org_id == ctx.tenant,
                                                             EvidenceLink.file_id == f.id)).all():
         delete(ctx, link, link.version, action="evidence.unlink")

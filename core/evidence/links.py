@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from core.access import Permission
 from core.context import Context
 from core.errors import DomainError, NotFound, ValidationFailed
-from core.evidence.files import _current
+from core.evidence.files import current_file
 from core.records import delete, get_scoped, insert
 from db.evidence_models import EvidenceFile, EvidenceLink
 from db.reporting_models import ProductionProcess, PurchasedPrecursor, ReportingPeriod, Shipment, SourceStream
@@ -65,7 +65,7 @@ def _rows(ctx: Context, model, *conds, order=()) -> list:
     return list(ctx.session.exec(select(model).where(model.org_id == ctx.tenant, *conds).order_by(*order)))
 
 
-def _targets(ctx: Context, period: ReportingPeriod) -> list[Target]:
+def targets_of(ctx: Context, period: ReportingPeriod) -> list[Target]:
     """In the order, and with the indexes, of `core.reporting.scenario.scenario_of`."""
     out: list[Target] = []
     procs = _rows(ctx, ProductionProcess, ProductionProcess.period_id == period.id, order=(ProductionProcess.code,))
@@ -95,20 +95,20 @@ def _targets(ctx: Context, period: ReportingPeriod) -> list[Target]:
 
 def link_targets(ctx: Context, *, period_id: uuid.UUID) -> list[Target]:
     ctx.require(Permission.DATA_VIEW)
-    return _targets(ctx, get_scoped(ctx, ReportingPeriod, period_id))
+    return targets_of(ctx, get_scoped(ctx, ReportingPeriod, period_id))
 
 
 def link_file(ctx: Context, *, file_id: uuid.UUID, period_id: uuid.UUID, entity_type: str, entity_id: uuid.UUID,
               field_name: str) -> EvidenceLink:
     """Record that a file supports one figure of a period."""
     ctx.require(Permission.EVIDENCE_EDIT)
-    f = _current(ctx, file_id)
+    f = current_file(ctx, file_id)
     period = get_scoped(ctx, ReportingPeriod, period_id)
     if entity_type not in FIELDS:
         raise ValidationFailed({"entity_type": ("evidence.error_entity_type", {"value": entity_type})})
     if field_name not in FIELDS[entity_type]:
         raise ValidationFailed({"field_name": ("evidence.error_field", {"value": field_name})})
-    if not any(t.entity_type == entity_type and t.entity_id == entity_id for t in _targets(ctx, period)):
+    if not any(t.entity_type == entity_type and t.entity_id == entity_id for t in targets_of(ctx, period)):
         raise NotFound(entity_type, entity_id)  # not of this period (or not of this organization)
     exists = ctx.session.exec(select(EvidenceLink).where(
         EvidenceLink.org_id == ctx.tenant, EvidenceLink.file_id == f.id, EvidenceLink.entity_type == entity_type,
@@ -146,7 +146,7 @@ def evidence_counts(ctx: Context, period: ReportingPeriod) -> dict[str, int] | N
         return None
     counts = _link_counts(ctx, period.id)
     return {path: counts.get((t.entity_type, t.entity_id, f), 0)
-            for t in _targets(ctx, period) for f, path in t.paths.items()}
+            for t in targets_of(ctx, period) for f, path in t.paths.items()}
 
 
 def period_coverage(ctx: Context, *, period_id: uuid.UUID) -> Coverage:
@@ -155,7 +155,7 @@ def period_coverage(ctx: Context, *, period_id: uuid.UUID) -> Coverage:
     period = get_scoped(ctx, ReportingPeriod, period_id)
     counts = _link_counts(ctx, period.id)
     figures = [(path, f"{t.label} · {f}", counts.get((t.entity_type, t.entity_id, f), 0))
-               for t in _targets(ctx, period) for f, path in t.paths.items() if f in t.counted]
+               for t in targets_of(ctx, period) for f, path in t.paths.items() if f in t.counted]
     return Coverage(len(figures), sum(1 for _, _, n in figures if n), figures)
 
 

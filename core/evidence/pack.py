@@ -15,7 +15,7 @@ from sqlmodel import select
 from core.access import Permission
 from core.context import Context
 from core.errors import DomainError
-from core.evidence.links import _targets
+from core.evidence.links import targets_of
 from core.evidence.sniff import EXTENSIONS
 from core.evidence.storage import storage_for
 from core.records import get_scoped
@@ -50,7 +50,7 @@ def verifier_pack(ctx: Context, *, period_id: uuid.UUID) -> Pack:
     inst = ctx.session.get(Installation, period.installation_id)
     snap = snapshot_of(ctx, period) if period.status == APPROVED else None
     figure = {(t.entity_type, t.entity_id, f): f"{path} ({t.label})"
-              for t in _targets(ctx, period) for f, path in t.paths.items()}
+              for t in targets_of(ctx, period) for f, path in t.paths.items()}
     links = ctx.session.exec(select(EvidenceLink, EvidenceFile).join(EvidenceFile, EvidenceFile.id == EvidenceLink.file_id)
                              .where(EvidenceLink.org_id == ctx.tenant, EvidenceLink.period_id == period.id,
                                     EvidenceFile.deleted_at.is_(None))
