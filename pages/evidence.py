@@ -43,7 +43,8 @@ period_labels = {p.id: tr("evidence.period_label", installation=sites.get(p.inst
 if editable:
     with st.expander(tr("evidence.upload"), icon=":material/upload:"):
         st.caption(tr("evidence.limits", max=max_bytes() // MB))
-        uploads = st.file_uploader(tr("evidence.choose_files"), accept_multiple_files=True, key="ev_uploads")
+        uploads = st.file_uploader(tr("evidence.choose_files"), accept_multiple_files=True,
+                                   max_upload_size=max_bytes() // MB, key="ev_uploads")
         if st.button(tr("evidence.upload_button"), disabled=not uploads, key="ev_upload"):
             bar = st.progress(0.0, text=tr("evidence.progress", done=0, total=len(uploads)))
 
@@ -130,7 +131,8 @@ else:
     if editable:
         with st.expander(tr("evidence.replace"), icon=":material/difference:"):
             form_error("ev_replace")
-            new = st.file_uploader(tr("evidence.replace_file"), key=f"ev_replace_file_{f.id}")
+            new = st.file_uploader(tr("evidence.replace_file"), max_upload_size=max_bytes() // MB,
+                                   key=f"ev_replace_file_{f.id}")
             if st.button(tr("evidence.replace_button"), disabled=new is None, key="ev_replace_do"):
                 def _replace() -> None:
                     with context() as c:

@@ -122,3 +122,15 @@ def test_row_level_security_hides_evidence_rows(pg_database, pg_engine):
         conn.execute("SELECT set_config('app.org_id', %s, true)", (str(org_a),))
         assert conn.execute("SELECT count(*) FROM evidence_file").fetchone()[0] == 1
         assert conn.execute("SELECT count(*) FROM evidence_link").fetchone()[0] == 1
+
+
+def test_storage_settings_are_checked(monkeypatch):
+    from core.settings import Settings
+
+    assert Settings().storage == "local" and Settings().evidence_max_mb == 50
+    monkeypatch.setenv("CBAM_STORAGE", "supabase")
+    with pytest.raises(ValueError, match="SUPABASE_URL"):
+        Settings()
+    monkeypatch.setenv("CBAM_STORAGE", "ftp")
+    with pytest.raises(ValueError, match="local or supabase"):
+        Settings()
