@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from core.access import Permission
@@ -62,19 +63,38 @@ def _live_with_hash(ctx: Context, digest: str) -> EvidenceFile | None:
     return min(rows, key=lambda f: (f.replaced_by is not None, f.uploaded_at), default=None)
 
 
+_PENDING = "evidence_uncommitted_objects"
+
+
+def _remove_on_rollback(ctx: Context, store, key: str) -> None:  # noqa: ANN001
+    """An object stored in a transaction that then rolls back is removed again: no object without its row."""
+    session = ctx.session
+    if _PENDING not in session.info:
+        session.info[_PENDING] = []
+
+        def _rollback(sess) -> None:  # noqa: ANN001
+            for s, k in sess.info.get(_PENDING, []):
+                s.delete(k)
+            sess.info[_PENDING] = []
+
+        def _commit(sess) -> None:  # noqa: ANN001
+            sess.info[_PENDING] = []
+
+        event.listen(session, "after_rollback", _rollback)
+        event.listen(session, "after_commit", _commit)
+    session.info[_PENDING].append((store, key))
+
+
 def _store(ctx: Context, name: str, data: bytes, media_type: str, digest: str, *, action: str,
            previous: EvidenceFile | None = None) -> EvidenceFile:
     store = storage_for(ctx.tenant)
     key = new_key(ctx.tenant)
     store.put(key, data, media_type)
-    try:
-        return insert(ctx, EvidenceFile(
-            sha256=digest, media_type=media_type, size=len(data), original_name=display_name(name), storage_key=key,
-            version_no=previous.version_no + 1 if previous else 1, previous_id=previous.id if previous else None,
-            uploaded_by=ctx.user.id, uploaded_at=ctx.clock.now()), action=action)
-    except BaseException:
-        store.delete(key)  # no row, no object
-        raise
+    _remove_on_rollback(ctx, store, key)
+    return insert(ctx, EvidenceFile(
+        sha256=digest, media_type=media_type, size=len(data), original_name=display_name(name), storage_key=key,
+        version_no=previous.version_no + 1 if previous else 1, previous_id=previous.id if previous else None,
+        uploaded_by=ctx.user.id, uploaded_at=ctx.clock.now()), action=action)
 
 
 def upload_files(ctx: Context, *, files: Sequence[tuple[str, bytes]], progress: Progress | None = None

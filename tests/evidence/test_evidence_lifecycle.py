@@ -185,3 +185,17 @@ def test_coverage_feeds_dq28(steel_org):
         delete_file(ctx, file_id=f.id, expected_version=f.version)
         assert period_coverage(ctx, period_id=period.id).covered == 0
     assert _dq28(engine, owner, org, period.id) == []  # nothing kept any more: quiet again
+
+
+def test_objects_of_a_rolled_back_upload_are_removed(steel_org, adapter):
+    engine, owner, org, _period, _ids = steel_org
+    with pytest.raises(RuntimeError), context(engine, owner, org) as ctx:
+        results = upload_files(ctx, files=[("a.pdf", samples.pdf("a")), ("b.png", samples.image("PNG"))])
+        keys = [r.file.storage_key for r in results]
+        assert all(storage_for(org).exists(k) for k in keys)
+        raise RuntimeError("something later in the same transaction fails")
+    assert not any(storage_for(org).exists(k) for k in keys)
+    kept = _upload(engine, owner, org, "c.pdf", samples.pdf("c"))  # a committed upload stays
+    with context(engine, owner, org) as ctx:
+        assert [v.file.id for v in list_files(ctx)] == [kept.id]
+    assert storage_for(org).exists(kept.storage_key)
