@@ -9,6 +9,7 @@ from core.errors import DomainError
 from core.evidence import (
     delete_file,
     download_url,
+    file_history,
     link_file,
     link_targets,
     list_files,
@@ -70,7 +71,8 @@ else:
     st.dataframe([{tr("evidence.col_name"): v.file.original_name, tr("evidence.col_type"): v.file.media_type,
                    tr("evidence.col_size"): round(v.file.size / 1024, 1), tr("evidence.col_sha256"): v.file.sha256,
                    tr("evidence.col_version"): v.versions, tr("evidence.col_links"): len(v.links),
-                   tr("evidence.col_uploaded"): v.file.uploaded_at.strftime("%Y-%m-%d %H:%M")} for v in views],
+                   tr("evidence.col_uploaded"): v.file.uploaded_at.strftime("%Y-%m-%d %H:%M"),
+                   tr("evidence.col_uploaded_by"): v.uploader} for v in views],
                  hide_index=True, width="stretch")
     names = {v.file.id: f"{v.file.original_name} · {v.file.sha256[:12]}" for v in views}
     chosen = st.selectbox(tr("evidence.which_file"), list(names), format_func=names.get, key="ev_file")
@@ -80,9 +82,10 @@ else:
         with context() as ctx:
             _, data = read_file(ctx, file_id=f.id)
             url = download_url(ctx, file_id=f.id)
+            history = file_history(ctx, file_id=f.id)
     except DomainError as exc:
         st.error(error_text(exc, lang()))
-        data, url = None, None
+        data, url, history = None, None, []
     if data is not None:
         with st.expander(tr("evidence.preview"), expanded=f.media_type in IMAGES):
             if f.media_type in IMAGES:
@@ -131,6 +134,10 @@ else:
     if editable:
         with st.expander(tr("evidence.replace"), icon=":material/difference:"):
             form_error("ev_replace")
+            st.dataframe([{tr("evidence.col_version"): h.version_no, tr("evidence.col_name"): h.original_name,
+                           tr("evidence.col_sha256"): h.sha256,
+                           tr("evidence.col_uploaded"): h.uploaded_at.strftime("%Y-%m-%d %H:%M")} for h in history],
+                         hide_index=True, width="stretch")
             new = st.file_uploader(tr("evidence.replace_file"), max_upload_size=max_bytes() // MB,
                                    key=f"ev_replace_file_{f.id}")
             if st.button(tr("evidence.replace_button"), disabled=new is None, key="ev_replace_do"):

@@ -15,7 +15,7 @@ from core.context import Context
 from core.errors import DomainError, NotFound
 from core.evidence.sniff import sniff
 from core.evidence.storage import new_key, storage_for
-from core.records import delete, get_scoped, insert, versioned_update
+from core.records import delete, get_scoped, insert, versioned_update, who
 from core.settings import get_settings
 from db.evidence_models import EvidenceFile, EvidenceLink
 
@@ -36,6 +36,7 @@ class FileView:
     file: EvidenceFile
     links: list[EvidenceLink] = field(default_factory=list)
     versions: int = 1
+    uploader: str = "-"
 
 
 def max_bytes() -> int:
@@ -195,7 +196,7 @@ def list_files(ctx: Context) -> list[FileView]:
     for link in ctx.session.exec(select(EvidenceLink).where(EvidenceLink.org_id == ctx.tenant)
                                  .order_by(EvidenceLink.created_at, EvidenceLink.id)):
         links.setdefault(link.file_id, []).append(link)
-    return [FileView(f, links.get(f.id, []), f.version_no) for f in rows]
+    return [FileView(f, links.get(f.id, []), f.version_no, who(ctx.session, f.uploaded_by)) for f in rows]
 
 
 def get_file(ctx: Context, *, file_id: uuid.UUID) -> EvidenceFile:

@@ -40,7 +40,7 @@ def test_owner_uploads_links_and_sees_coverage(with_evidence):
     at = open_app("owner", "en", "evidence")
     assert not at.exception and not at.error
     assert t("evidence.upload_button", "en") in _texts(at)
-    assert len(at.dataframe) == 2  # files, coverage
+    assert len(at.dataframe) == 3  # files, versions (in "replace"), coverage
     assert at.selectbox(key="ev_file").value is not None
     at.selectbox(key="ev_link_field").set_value("activity_level")
     at.button(key="ev_link_do").click().run()
