@@ -144,3 +144,7 @@ TENANT_TABLES = TENANT_TABLES + REPORTING_TABLES
 from db.exchange_models import EXCHANGE_TABLES  # noqa: E402
 
 TENANT_TABLES = TENANT_TABLES + EXCHANGE_TABLES
+# Evidence files and their links to figures (issue 7).
+from db.evidence_models import EVIDENCE_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + EVIDENCE_TABLES

@@ -22,6 +22,7 @@ ICONS = {
     "shipments": ":material/directions_boat:",
     "customers": ":material/local_shipping:",
     "exports": ":material/outbox:",
+    "evidence": ":material/attach_file:",
     "audit_log": ":material/fact_check:",
     "profile": ":material/person:",
     "onboarding": ":material/how_to_reg:",

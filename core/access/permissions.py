@@ -37,6 +37,7 @@ class Permission(StrEnum):
     PERIOD_REVIEW = "period.review"    # take a submitted period into review, request changes
     PERIOD_APPROVE = "period.approve"  # approve and freeze a period as a hashed snapshot
     EXCHANGE_SEND = "exchange.send"    # log customer requests, build and send data packs to EU customers
+    EVIDENCE_EDIT = "evidence.edit"    # upload, replace, link and delete evidence files
 
 
 _ALL = set(Permission)
@@ -45,6 +46,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.EDITOR: frozenset({
         Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.INSTALLATION_VIEW, Permission.INSTALLATION_EDIT,
         Permission.DATA_VIEW, Permission.DATA_EDIT, Permission.PERIOD_SUBMIT, Permission.EXCHANGE_SEND,
+        Permission.EVIDENCE_EDIT,
     }),
     Role.VIEWER: frozenset({Permission.ORG_VIEW, Permission.INSTALLATION_VIEW, Permission.DATA_VIEW}),
     Role.CONSULTANT: frozenset({
@@ -80,6 +82,7 @@ PAGES: dict[str, Permission | None] = {
     "shipments": Permission.DATA_VIEW,
     "customers": Permission.DATA_VIEW,
     "exports": Permission.DATA_VIEW,
+    "evidence": Permission.DATA_VIEW,
     "audit_log": Permission.AUDIT_VIEW,
     "profile": None,
 }

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from core.access import Permission
 from core.context import Context
+from core.evidence.links import evidence_counts
 from core.quality import Finding, QualityInput, check
 from core.records import get_scoped
 from core.reporting.common import APPROVED
@@ -45,4 +46,5 @@ def period_findings(ctx: Context, *, period_id: uuid.UUID, results: LiveResults 
                     "cn_code": sh.cn_code, "quantity": sh.quantity, "date": sh.shipped_on.isoformat()}
                    for sh in shipments],
         evaluation=results.evaluation if same else None,
+        evidence=evidence_counts(ctx, period),  # DQ28: files linked per figure (core/evidence)
     ))
