@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import psycopg
@@ -61,10 +62,23 @@ def pg_database() -> Iterator[PgDatabase]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def cluster_lock() -> Iterator[None]:
+    """Serialises migrations across test processes sharing the server: the app role is cluster-wide, and two
+    databases migrating at once can collide on it ("tuple concurrently updated"). One pytest run never needs it."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(7104)")
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(7104)")
+
+
 @pytest.fixture
 def pg_engine(pg_database) -> Iterator[Engine]:
     """A migrated PostgreSQL database; the engine connects as the app role."""
-    upgrade(pg_database.admin_url)
+    with cluster_lock():
+        upgrade(pg_database.admin_url)
     engine = make_engine(pg_database.app_url)
     yield engine
     engine.dispose()

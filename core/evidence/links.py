@@ -159,6 +159,24 @@ def period_coverage(ctx: Context, *, period_id: uuid.UUID) -> Coverage:
     return Coverage(len(figures), sum(1 for _, _, n in figures if n), figures)
 
 
+def carry_links(ctx: Context, *, old_period_id: uuid.UUID, new_period_id: uuid.UUID,
+                new_ids: dict[uuid.UUID, uuid.UUID]) -> int:
+    """When a period is reopened as version n+1 (its rows copied under new ids), its evidence stays linked: every
+    link of a live file to a figure of version n gets a twin on the copied figure. Returns the links made."""
+    ids = dict(new_ids) | {old_period_id: new_period_id}
+    made = 0
+    for link in _rows(ctx, EvidenceLink, EvidenceLink.period_id == old_period_id,
+                      order=(EvidenceLink.created_at, EvidenceLink.id)):
+        f = ctx.session.get(EvidenceFile, link.file_id)
+        target = ids.get(link.entity_id)
+        if f is None or f.deleted_at is not None or target is None:
+            continue  # a deleted file, or a figure that did not survive into the new version
+        insert(ctx, EvidenceLink(file_id=link.file_id, period_id=new_period_id, entity_type=link.entity_type,
+                                 entity_id=target, field_name=link.field_name), action="evidence.link")
+        made += 1
+    return made
+
+
 def links_of_period(ctx: Context, *, period_id: uuid.UUID) -> list[EvidenceLink]:
     ctx.require(Permission.DATA_VIEW)
     return _rows(ctx, EvidenceLink, EvidenceLink.period_id == period_id,

@@ -182,8 +182,9 @@ def _copy_data(ctx: Context, old: ReportingPeriod, new: ReportingPeriod, now: da
         new_id[pp.id] = copy.id
     old_procs = list(new_id)
     for s in rows(SourceStream, SourceStream.process_id.in_(old_procs)):
-        insert(ctx, SourceStream(**(fields(s) | stamp | {"process_id": new_id[s.process_id]})),
-               action="source_stream.created")
+        copy = insert(ctx, SourceStream(**(fields(s) | stamp | {"process_id": new_id[s.process_id]})),
+                      action="source_stream.created")
+        new_id[s.id] = copy.id
     for i in rows(ProcessInput, ProcessInput.process_id.in_(old_procs)):
         insert(ctx, ProcessInput(**(fields(i) | stamp | {
             "process_id": new_id[i.process_id],
@@ -191,6 +192,11 @@ def _copy_data(ctx: Context, old: ReportingPeriod, new: ReportingPeriod, now: da
             "from_precursor_id": new_id.get(i.from_precursor_id) if i.from_precursor_id else None})),
             action="process_input.created")
     for s in rows(Shipment, Shipment.period_id == old.id):
-        insert(ctx, Shipment(**(fields(s) | stamp | {
+        copy = insert(ctx, Shipment(**(fields(s) | stamp | {
             "period_id": new.id, "process_id": new_id.get(s.process_id) if s.process_id else None})),
             action="shipment.created")
+        new_id[s.id] = copy.id
+    # the evidence behind version n's figures supports the same figures of version n+1
+    from core.evidence.links import carry_links  # evidence builds on reporting, not the other way round
+
+    carry_links(ctx, old_period_id=old.id, new_period_id=new.id, new_ids=new_id)

@@ -37,7 +37,10 @@ def test_sqlite_roundtrip(tmp_path):
 
 
 def test_postgres_roundtrip(pg_database):
-    _roundtrip(pg_database.admin_url)
+    from tests.conftest import cluster_lock
+
+    with cluster_lock():
+        _roundtrip(pg_database.admin_url)
 
 
 def test_models_match_migrations(tmp_path):

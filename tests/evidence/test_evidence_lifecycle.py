@@ -11,6 +11,7 @@ from core.evidence import (
     get_file,
     link_file,
     link_targets,
+    links_of_period,
     list_files,
     period_coverage,
     read_file,
@@ -18,6 +19,7 @@ from core.evidence import (
     unlink,
     upload_files,
 )
+from core.evidence.files import current_file
 from core.evidence.storage import storage_for
 from core.reporting.quality import period_findings
 from db.evidence_models import EvidenceFile, EvidenceLink
@@ -199,3 +201,39 @@ def test_objects_of_a_rolled_back_upload_are_removed(steel_org, adapter):
     with context(engine, owner, org) as ctx:
         assert [v.file.id for v in list_files(ctx)] == [kept.id]
     assert storage_for(org).exists(kept.storage_key)
+
+
+def test_reopened_version_keeps_the_evidence_of_its_figures(steel_org):
+    """Version n+1 of a reopened period copies its rows under new ids; the files behind version n's figures stay
+    linked to the same figures of n+1 (and DQ28 does not flag them), while version n keeps its own links."""
+    from core.reporting import approve_period, get_period, reopen_period, submit_period
+
+    engine, owner, org, period, ids = steel_org
+    a = _upload(engine, owner, org, "meter.pdf", samples.pdf("meter"))
+    gone = _upload(engine, owner, org, "old.pdf", samples.pdf("old"))
+    with context(engine, owner, org) as ctx:
+        stream = next(t for t in link_targets(ctx, period_id=period.id) if t.entity_type == "source_stream")
+        made = [("process", ids["P1"], "activity_level"), ("source_stream", stream.entity_id, "stream"),
+                ("precursor", ids["PP1"], "see_direct"), ("period", period.id, "period")]
+        for entity_type, entity_id, field in made:
+            link_file(ctx, file_id=a.id, period_id=period.id, entity_type=entity_type, entity_id=entity_id,
+                      field_name=field)
+        link_file(ctx, file_id=gone.id, period_id=period.id, entity_type="process", entity_id=ids["P2"],
+                  field_name="activity_level")
+        delete_file(ctx, file_id=gone.id, expected_version=current_file(ctx, gone.id).version)
+    before = _dq28(engine, owner, org, period.id)
+    assert before == ["processes[0].direct_emissions", "processes[1].activity_level"]
+    with context(engine, owner, org) as ctx:
+        p = submit_period(ctx, period_id=period.id, expected_version=get_period(ctx, period_id=period.id).version)
+        p = approve_period(ctx, period_id=period.id, expected_version=p.version)
+        new = reopen_period(ctx, period_id=period.id, reason="supplier corrected its SEE", expected_version=p.version)
+    with context(engine, owner, org) as ctx:
+        old_links = links_of_period(ctx, period_id=period.id)
+        new_links = links_of_period(ctx, period_id=new.id)
+        targets = {t.entity_id: t for t in link_targets(ctx, period_id=new.id)}
+    assert len(old_links) == 4  # version n keeps its own links (the deleted file's link went with it)
+    assert len(new_links) == 4 and all(link.file_id == a.id for link in new_links)
+    assert all(link.entity_id in targets for link in new_links)  # each points at a figure of version n+1
+    assert sorted((targets[x.entity_id].entity_type, x.field_name) for x in new_links) == sorted(
+        (t, f) for t, _, f in made)
+    assert _dq28(engine, owner, org, new.id) == before  # the same figures lack evidence as before
