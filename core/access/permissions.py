@@ -75,6 +75,9 @@ PAGES: dict[str, Permission | None] = {
     "installations": Permission.INSTALLATION_VIEW,
     "reporting": Permission.DATA_VIEW,
     "customers": Permission.DATA_VIEW,
+    "emissions": Permission.DATA_VIEW,  # dashboards read what DATA_VIEW may read
+    "costs": Permission.DATA_VIEW,
+    "portfolio": Permission.DATA_VIEW,  # every organization the person is a member of, each read in its own scope
     "audit_log": Permission.AUDIT_VIEW,
     "profile": None,
 }
