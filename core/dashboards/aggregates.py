@@ -6,13 +6,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import extract, func, literal, select, union_all
+from sqlalchemy import Integer, cast, extract, func, literal, select, union_all
 
 from core.context import Context
 from core.dashboards.filters import Filters
 from db.models import Installation
 from db.reporting_models import (
     Customer,
+    PeriodSnapshot,
     ProcessInput,
     ProductionProcess,
     PurchasedPrecursor,
@@ -39,7 +40,7 @@ class ShipmentGroup:
     """Shipments summed per period, customer, good, basis, process and quarter."""
 
     period_id: uuid.UUID
-    customer_id: uuid.UUID
+    customer_id: uuid.UUID | None  # None when not grouped by customer
     cn_code: str
     basis: str
     process_id: uuid.UUID | None
@@ -65,35 +66,33 @@ def latest_periods(ctx: Context, flt: Filters | None = None) -> list[PeriodRow]:
     return [PeriodRow(*r) for r in ctx.session.execute(q.order_by(p.year.desc(), p.installation_id))]
 
 
-def shipment_groups(ctx: Context, period_ids: list[uuid.UUID], flt: Filters | None = None) -> list[ShipmentGroup]:
-    """Quantities per period × customer × CN code × basis × process × month, folded into quarters."""
+def quarter_of_date(column):
+    """The quarter of a date column, computed in the database (integer division on both SQLite and PostgreSQL)."""
+    return cast((cast(extract("month", column), Integer) + 2) / 3, Integer)
+
+
+def shipment_groups(ctx: Context, period_ids: list[uuid.UUID], flt: Filters | None = None, *,
+                    by_customer: bool = True) -> list[ShipmentGroup]:
+    """Quantities per period × (customer) × CN code × basis × process × quarter, summed in the database."""
     flt = flt or Filters()
     if not period_ids:
         return []
     s = Shipment
-    month = extract("month", s.shipped_on).label("month")
-    q = (select(s.period_id, s.customer_id, s.cn_code, s.basis, s.process_id, month, func.sum(s.quantity),
-                func.count())
+    quarter = quarter_of_date(s.shipped_on).label("quarter")
+    customer = s.customer_id if by_customer else literal(None).label("customer_id")
+    keys = [s.period_id, *([s.customer_id] if by_customer else []), s.cn_code, s.basis, s.process_id, quarter]
+    q = (select(s.period_id, customer, s.cn_code, s.basis, s.process_id, quarter, func.sum(s.quantity), func.count())
          .where(s.org_id == ctx.tenant, s.period_id.in_(period_ids)))
     if flt.customer:
         q = q.where(s.customer_id == flt.customer)
     if flt.good:
         q = q.where(s.cn_code == flt.good)
     if flt.quarter:
-        q = q.where(extract("month", s.shipped_on).between(3 * flt.quarter - 2, 3 * flt.quarter))
-    q = q.group_by(s.period_id, s.customer_id, s.cn_code, s.basis, s.process_id, month)
-    folded: dict[tuple, list[float]] = {}
-    for pid, cid, cn, basis, proc, m, qty, n in ctx.session.execute(q):
-        key = (pid, cid, cn, basis, proc, (int(m) - 1) // 3 + 1)
-        acc = folded.setdefault(key, [0.0, 0])
-        acc[0] += float(qty or 0.0)
-        acc[1] += int(n)
-    return [ShipmentGroup(*k, quantity=v[0], count=int(v[1])) for k, v in sorted(folded.items(), key=_sort_key)]
-
-
-def _sort_key(item) -> tuple:
-    pid, cid, cn, basis, proc, quarter = item[0]
-    return (str(pid), str(cid), cn, basis, str(proc), quarter)
+        q = q.where(quarter_of_date(s.shipped_on) == flt.quarter)
+    rows = [ShipmentGroup(pid, cid, cn, basis, proc, int(qu), float(qty or 0.0), int(n))
+            for pid, cid, cn, basis, proc, qu, qty, n in ctx.session.execute(q.group_by(*keys))]
+    return sorted(rows, key=lambda g: (str(g.period_id), str(g.customer_id), g.cn_code, g.basis, str(g.process_id),
+                                       g.quarter))
 
 
 def data_stamps(ctx: Context, period_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple]:
@@ -190,3 +189,17 @@ def period_years(ctx: Context) -> list[int]:
     p = ReportingPeriod
     return [r[0] for r in ctx.session.execute(
         select(p.year).where(p.org_id == ctx.tenant).group_by(p.year).order_by(p.year.desc()))]
+
+
+# Every table whose rows the dashboards read: a change to any moves the organization's data stamp.
+STAMPED = (Installation, Customer, ReportingPeriod, ProductionProcess, SourceStream, ProcessInput, PurchasedPrecursor,
+           Shipment, ReviewComment, PeriodSnapshot)
+
+
+def org_stamp(ctx: Context) -> tuple:
+    """The organization's data version: per table, row count, latest change and the sum of row versions (an update
+    bumps its row's version even when the clock stands still; a delete lowers the count). One query."""
+    parts = [select(literal(m.__tablename__).label("t"), func.count().label("n"),
+                    func.max(m.updated_at).label("at"), func.coalesce(func.sum(m.version), 0).label("v"))
+             .where(m.org_id == ctx.tenant) for m in STAMPED]
+    return tuple(sorted((t, int(n), _stamp(at), int(v)) for t, n, at, v in ctx.session.execute(union_all(*parts))))

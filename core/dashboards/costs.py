@@ -6,10 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.access import Permission
 from core.cbam.forecast import FORECAST_YEARS
 from core.context import Context
-from core.dashboards.emissions import FilterOptions, Table, filter_options, quarter_label
-from core.dashboards.evaluations import period_forecast
+from core.dashboards.emissions import FilterOptions, Table, _options, quarter_label
+from core.dashboards.evaluations import org_cached, period_forecast
 from core.dashboards.filters import Filters
 from core.dashboards.results import engine_stamp, select_results
 from core.errors import ValidationFailed
@@ -62,7 +63,14 @@ def check_price_paths(paths: dict[str, dict[int, float]]) -> dict[str, dict[int,
 
 def costs_dashboard(ctx: Context, *, filters: Filters | None = None,
                     price_paths: dict[str, dict[int, float]] | None = None) -> CostsDashboard:
+    ctx.require(Permission.DATA_VIEW)
     paths = check_price_paths(price_paths or DEFAULT_PRICE_PATHS)
+    flt = filters or Filters()
+    key = tuple((name, tuple(sorted(path.items()))) for name, path in sorted(paths.items()))
+    return org_cached(ctx, "costs", (flt, key), lambda: _costs(ctx, flt, paths))
+
+
+def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]]) -> CostsDashboard:
     sel = select_results(ctx, filters)
     ref = reference()
     by_customer: dict[str, list] = defaultdict(lambda: [0.0, Decimal(0)])
@@ -100,7 +108,7 @@ def costs_dashboard(ctx: Context, *, filters: Filters | None = None,
     forecast_rows = _forecast(ctx, sel, quantities, paths)
     saving_rows = [(cn, cat, t, a, d, d - a) for (cn, cat), (t, a, d) in sorted(savings.items())]
     return CostsDashboard(
-        filter_options(ctx), certs, cost, unpriced,
+        _options(ctx), certs, cost, unpriced,
         Table(("dash.col.customer", "dash.col.certificates", "dash.col.cost_eur"),
               sorted((k, v[0], v[1]) for k, v in by_customer.items())),
         Table(("dash.col.cn_code", "dash.col.goods_category", "dash.col.certificates", "dash.col.cost_eur"),

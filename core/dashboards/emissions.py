@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from core.access import Permission
 from core.context import Context
 from core.dashboards import aggregates as agg
-from core.dashboards.evaluations import period_findings_counts
+from core.dashboards.evaluations import org_cached, period_findings_counts
 from core.dashboards.filters import Filters
 from core.dashboards.results import Selection, customer_stamp, select_results
 from core.reporting.common import reference
@@ -48,6 +48,10 @@ class EmissionsDashboard:
 
 def filter_options(ctx: Context) -> FilterOptions:
     ctx.require(Permission.DATA_VIEW)
+    return org_cached(ctx, "options", (), lambda: _options(ctx))
+
+
+def _options(ctx: Context) -> FilterOptions:
     periods = agg.latest_periods(ctx)
     return FilterOptions({k: v[0] for k, v in agg.installation_names(ctx).items()}, agg.period_years(ctx),
                          agg.customer_names(ctx), agg.goods_in_use(ctx, [p.id for p in periods]))
@@ -58,7 +62,13 @@ def quarter_label(year: int, quarter: int) -> str:
 
 
 def emissions_dashboard(ctx: Context, *, filters: Filters | None = None) -> EmissionsDashboard:
-    sel = select_results(ctx, filters)
+    ctx.require(Permission.DATA_VIEW)
+    flt = filters or Filters()
+    return org_cached(ctx, "emissions", (flt,), lambda: _emissions(ctx, flt))
+
+
+def _emissions(ctx: Context, filters: Filters) -> EmissionsDashboard:
+    sel = select_results(ctx, filters, by_customer=False)
     ref = reference()
     names = sel.installations
     by_inst: dict[tuple, float] = defaultdict(float)
@@ -88,7 +98,7 @@ def emissions_dashboard(ctx: Context, *, filters: Filters | None = None) -> Emis
         share_rows.append((names.get(p.installation_id, ("", ""))[0], p.year, actual, default,
                            default / total if total else None))
     return EmissionsDashboard(
-        filter_options(ctx), qty, ee, (dflt / qty) if qty else None, unpriced,
+        _options(ctx), qty, ee, (dflt / qty) if qty else None, unpriced,
         Table(("dash.col.installation", "dash.col.quarter", "dash.col.embedded_emissions"),
               sorted((k[0], k[1], v) for k, v in by_inst.items())),
         Table(("dash.col.cn_code", "dash.col.goods_category", "dash.col.quarter", "dash.col.embedded_emissions"),

@@ -101,12 +101,31 @@ class PeriodEvaluation:
     reference_versions: dict[str, str] = field(default_factory=dict)
 
 
+_REF_STAMPS: dict[int, tuple[ReferenceData, str]] = {}  # id → (the object, kept alive so the id stays its own)
+
+
 def reference_stamp(ref: ReferenceData | None = None) -> str:
-    """What in the active reference data changes results: table versions, certificate prices, parameters."""
+    """What in the active reference data changes results: table versions, certificate prices, parameters.
+    `load_reference` hands out a new object when its files change, so the digest is computed once per object."""
     ref = ref or load_reference()
+    known = _REF_STAMPS.get(id(ref))
+    if known is not None and known[0] is ref:
+        return known[1]
     body = json.dumps([ref.versions, {k: str(v) for k, v in ref.certificate_prices.items()}, ref.parameters],
                       sort_keys=True, default=str)
-    return hashlib.sha256(body.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(body.encode()).hexdigest()[:16]
+    if len(_REF_STAMPS) > 16:
+        _REF_STAMPS.clear()
+    _REF_STAMPS[id(ref)] = (ref, digest)
+    return digest
+
+
+def org_cached(ctx: Context, kind: str, extra: tuple, compute: Callable[[], Any]) -> Any:
+    """A whole dashboard result of the organization, reused while its data version (`aggregates.org_stamp`, one
+    cheap query) and the reference data stay the same."""
+    from core.dashboards.aggregates import org_stamp
+
+    return CACHE.get_or_compute((ctx.tenant, kind, org_stamp(ctx), reference_stamp(), *extra), compute)
 
 
 def period_key(ctx: Context, period: PeriodRow, stamp: Hashable, kind: str, *extra: Hashable) -> tuple:

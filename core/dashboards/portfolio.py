@@ -18,6 +18,7 @@ from core.clock import Clock, SystemClock
 from core.context import Context
 from core.dashboards import aggregates as agg
 from core.dashboards.emissions import completeness_table
+from core.dashboards.evaluations import org_cached
 from core.dashboards.results import select_results
 from core.organizations import memberships_of, role_in
 from core.reporting.common import APPROVED
@@ -58,7 +59,12 @@ class OrganizationSummary:
 
 
 def _summary(ctx: Context, org, today: date) -> OrganizationSummary:
-    sel = select_results(ctx)
+    return org_cached(ctx, "summary", (today, org.name_zh, org.name_en, ctx.role),
+                      lambda: _compute_summary(ctx, org, today))
+
+
+def _compute_summary(ctx: Context, org, today: date) -> OrganizationSummary:
+    sel = select_results(ctx, by_customer=False)
     statuses = agg.status_counts(ctx, [p.id for p in sel.periods])
     comp = completeness_table(ctx, sel)
     blocking = sum(r[7] for r in comp.rows)

@@ -64,13 +64,13 @@ def customer_stamp(ctx: Context) -> tuple:
     return (int(n), str(at))
 
 
-def select_results(ctx: Context, flt: Filters | None = None) -> Selection:
+def select_results(ctx: Context, flt: Filters | None = None, *, by_customer: bool = True) -> Selection:
     ctx.require(Permission.DATA_VIEW)
     flt = flt or Filters()
     periods = agg.latest_periods(ctx, flt)
     ids = [p.id for p in periods]
     stamps = agg.data_stamps(ctx, ids)
-    groups = agg.shipment_groups(ctx, ids, flt)
+    groups = agg.shipment_groups(ctx, ids, flt, by_customer=by_customer)
     codes = agg.process_codes(ctx, ids)
     by_period: dict[uuid.UUID, set] = {pid: set() for pid in ids}
     for g in groups:

@@ -20,8 +20,8 @@ def _roundtrip(url):
     assert current(url) == HEAD
 
 
-def test_head_is_the_reporting_migration():
-    assert HEAD == "0003"
+def test_head_is_the_dashboard_indexes_migration():
+    assert HEAD == "0008"
 
 
 def test_sqlite_roundtrip(tmp_path):
