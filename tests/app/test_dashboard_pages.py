@@ -74,3 +74,26 @@ def test_a_viewer_sees_only_their_one_organization(demo_data):
     at = open_app("viewer", "en", "portfolio")
     assert not at.exception
     assert list(at.dataframe[0].value[t("dash.col.organization", "en")]) == ["Demo Steel Co., Ltd."]
+
+
+def test_audit_log_counts_its_events_once_per_render(demo_data):
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    at = open_app("owner", "en")
+    counts: list[str] = []
+
+    def grab(conn, cursor, statement, params, context_, executemany):  # noqa: ANN001
+        if "count(" in statement.lower() and "audit_event" in statement:
+            counts.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", grab)
+    try:
+        at.switch_page(f"{PAGE}/audit_log.py")
+        at.run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", grab)
+    assert not at.exception
+    assert len(counts) == 1, counts
+    assert at.number_input(key="audit_page").value == 1
+    assert at.dataframe[0].value.shape[0] > 0
