@@ -1,13 +1,12 @@
 """Costs dashboard: certificates and cost by customer, good and quarter; the 2026–2034 forecast under editable EUA
 price paths with the CBAM factor phase-out; what actual data saves compared with default values."""
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from core.dashboards import DEFAULT_PRICE_PATHS, PATHS, costs_dashboard, filter_options
 from core.errors import DomainError, ValidationFailed
-from ui.dashboards import chart, frame, url_filters
+from ui.dashboards import bars, chart, frame, url_filters
 from ui.navigation import guard
 from ui.state import context, tr
 
@@ -45,12 +44,12 @@ c4.metric(tr("dash.kpi.saving"), f"EUR {dash.saving_eur:,.0f}")
 
 cost, certs = tr("dash.col.cost_eur"), tr("dash.col.certificates")
 chart(dash.by_customer, "costs_by_customer", "dash.chart.by_customer",
-      lambda df: px.bar(df, x=tr("dash.col.customer"), y=cost, hover_data=[certs]))
+      lambda df: bars(df, tr("dash.col.customer"), cost))
 chart(dash.by_good, "costs_by_good", "dash.chart.cost_by_good",
-      lambda df: px.bar(df, x=tr("dash.col.cn_code"), y=cost, hover_data=[certs, tr("dash.col.goods_category")]))
+      lambda df: bars(df, tr("dash.col.cn_code"), cost))
 chart(dash.by_quarter, "costs_by_quarter", "dash.chart.by_quarter",
-      lambda df: px.bar(df, x=tr("dash.col.quarter"), y=[certs, tr("dash.col.unpriced_certificates")],
-                        barmode="group", labels={"value": certs, "variable": ""}))
+      lambda df: bars(df, tr("dash.col.quarter"), [certs, tr("dash.col.unpriced_certificates")], barmode="group",
+                      y_title=certs))
 st.caption(tr("dash.unpriced_note"))
 
 
@@ -71,8 +70,7 @@ def _forecast(df):
 chart(dash.forecast, "forecast", "dash.chart.forecast", _forecast)
 st.caption(tr("dash.phase_in_source", source=dash.cbam_factor_source))
 chart(dash.savings, "actual_vs_default", "dash.chart.savings",
-      lambda df: px.bar(df, x=tr("dash.col.cn_code"),
-                        y=[tr("dash.col.cost_actual_eur"), tr("dash.col.cost_default_eur")], barmode="group",
-                        labels={"value": cost, "variable": ""}))
+      lambda df: bars(df, tr("dash.col.cn_code"), [tr("dash.col.cost_actual_eur"), tr("dash.col.cost_default_eur")],
+                      barmode="group", y_title=cost))
 if dash.savings.rows:
     st.dataframe(frame(dash.savings), hide_index=True, width="stretch")

@@ -1,10 +1,9 @@
 """Emissions dashboard: embedded emissions by installation, good and quarter; SEE against the country default and
 the benchmark; the share priced on default values; data completeness and open findings per period."""
-import plotly.express as px
 import streamlit as st
 
 from core.dashboards import emissions_dashboard, filter_options
-from ui.dashboards import chart, download, frame, url_filters
+from ui.dashboards import bars, chart, download, frame, url_filters
 from ui.navigation import guard
 from ui.state import context, tr
 
@@ -26,25 +25,21 @@ c4.metric(tr("dash.kpi.unpriced"), f"{dash.unpriced_t:,.1f} t")
 ee, q, inst, good = (tr("dash.col.embedded_emissions"), tr("dash.col.quarter"), tr("dash.col.installation"),
                      tr("dash.col.cn_code"))
 chart(dash.by_installation, "emissions_by_installation", "dash.chart.by_installation",
-      lambda df: px.bar(df, x=q, y=ee, color=inst, barmode="stack"))
+      lambda df: bars(df, q, ee, color=inst))
 chart(dash.by_good, "emissions_by_good", "dash.chart.by_good",
-      lambda df: px.bar(df, x=q, y=ee, color=good, barmode="stack", hover_data=[tr("dash.col.goods_category")]))
+      lambda df: bars(df, q, ee, color=good))
 
 
 def _see(df):
     cols = [tr("dash.col.see_total"), tr("dash.col.default_value"), tr("dash.col.benchmark")]
-    long = df.assign(**{tr("dash.col.good"): df[good] + " · " + df[inst]}).melt(
-        id_vars=[tr("dash.col.good")], value_vars=cols, var_name=tr("dash.col.measure"), value_name=tr("dash.col.see"))
-    return px.bar(long, x=tr("dash.col.good"), y=tr("dash.col.see"), color=tr("dash.col.measure"), barmode="group")
+    labelled = df.assign(**{tr("dash.col.good"): df[good] + " · " + df[inst]})
+    return bars(labelled, tr("dash.col.good"), cols, barmode="group", y_title=tr("dash.col.see"))
 
 
 chart(dash.see, "see_vs_default", "dash.chart.see", _see)
 st.caption(tr("dash.see_note"))
 chart(dash.default_share_by_period, "default_share", "dash.chart.default_share",
-      lambda df: px.bar(df.melt(id_vars=[inst, tr("dash.col.year")],
-                                value_vars=[tr("dash.col.actual_t"), tr("dash.col.default_t")],
-                                var_name=tr("dash.col.basis"), value_name=tr("dash.col.quantity")),
-                        x=inst, y=tr("dash.col.quantity"), color=tr("dash.col.basis"), barmode="stack"))
+      lambda df: bars(df, inst, [tr("dash.col.actual_t"), tr("dash.col.default_t")], y_title=tr("dash.col.quantity")))
 
 st.subheader(tr("dash.chart.completeness"))
 if dash.completeness.rows:
