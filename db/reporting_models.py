@@ -56,7 +56,7 @@ class ProductionProcess(TenantColumns, table=True):
 
     __tablename__ = "production_process"
     __table_args__ = (UniqueConstraint("period_id", "code", name="uq_process_period_code"),
-                      Index("ix_production_process_stamp", "org_id", "period_id", "updated_at"))  # dashboards' data stamp
+                      Index("ix_production_process_stamp", "org_id", "period_id", "updated_at", "version"))  # dashboards' data stamp
 
     id: uuid.UUID = _id()
     period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
@@ -101,7 +101,7 @@ class PurchasedPrecursor(TenantColumns, table=True):
 
     __tablename__ = "purchased_precursor"
     __table_args__ = (UniqueConstraint("period_id", "code", name="uq_precursor_period_code"),
-                      Index("ix_purchased_precursor_stamp", "org_id", "period_id", "updated_at"))
+                      Index("ix_purchased_precursor_stamp", "org_id", "period_id", "updated_at", "version"))
 
     id: uuid.UUID = _id()
     period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
@@ -150,7 +150,7 @@ class Shipment(TenantColumns, table=True):
         # the dashboards' GROUP BY reads only this index (covering: no table rows), migration 0008
         Index("ix_shipment_dashboard", "org_id", "period_id", "customer_id", "cn_code", "basis", "process_id",
               "shipped_on", "quantity"),
-        Index("ix_shipment_stamp", "org_id", "period_id", "updated_at"),
+        Index("ix_shipment_stamp", "org_id", "period_id", "updated_at", "version"),  # data stamps, covering
     )
 
     id: uuid.UUID = _id()

@@ -231,13 +231,13 @@ def period_forecast(ctx: Context, period: PeriodRow, stamp: Hashable,
 def period_findings_counts(ctx: Context, period: PeriodRow, stamp: Hashable,
                            customers: Hashable) -> tuple[int, int]:
     """(blocking, warning) data-quality findings of the period (`core.reporting.quality`), cached like results."""
-    from core.reporting.quality import period_findings
+    from core.dashboards.findings import findings_of
 
     key = period_key(ctx, period, stamp, "findings", customers)
 
     def compute() -> tuple[int, int]:
         try:
-            found = period_findings(ctx, period_id=period.id)
+            found = findings_of(ctx, period.id)
         except CbamError:
             return (1, 0)
         return (sum(f.severity == "blocking" for f in found), sum(f.severity != "blocking" for f in found))

@@ -57,3 +57,16 @@ def test_overdue_after_the_declaration_deadline():
     assert not is_overdue(2026, "draft", date(2027, 9, 30))
     assert is_overdue(2026, "in_review", date(2027, 10, 1))
     assert not is_overdue(2026, "approved", date(2028, 1, 1))
+
+
+def test_fast_findings_agree_with_the_reporting_service(engine):
+    from core.dashboards.findings import findings_of
+    from core.reporting.quality import period_findings
+
+    ds = build(engine)
+    with context(engine, ds.owner, ds.org) as ctx:
+        for pid in ds.periods.values():
+            slow = period_findings(ctx, period_id=pid)
+            fast = findings_of(ctx, pid)
+            key = lambda f: (f.rule, f.severity, f.key, f.path, sorted(map(str, f.params.items())))  # noqa: E731
+            assert sorted(map(key, fast)) == sorted(map(key, slow))

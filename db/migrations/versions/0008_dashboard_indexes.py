@@ -15,10 +15,11 @@ depends_on = None
 INDEXES = {
     "ix_shipment_dashboard": ("shipment", ["org_id", "period_id", "customer_id", "cn_code", "basis", "process_id",
                                            "shipped_on", "quantity"]),
-    "ix_shipment_stamp": ("shipment", ["org_id", "period_id", "updated_at"]),
+    "ix_shipment_stamp": ("shipment", ["org_id", "period_id", "updated_at", "version"]),
     "ix_reporting_period_latest": ("reporting_period", ["org_id", "installation_id", "year", "version_no"]),
-    "ix_production_process_stamp": ("production_process", ["org_id", "period_id", "updated_at"]),
-    "ix_purchased_precursor_stamp": ("purchased_precursor", ["org_id", "period_id", "updated_at"]),
+    "ix_production_process_stamp": ("production_process", ["org_id", "period_id", "updated_at", "version"]),
+    "ix_purchased_precursor_stamp": ("purchased_precursor", ["org_id", "period_id", "updated_at",
+                                                              "version"]),
     "ix_review_comment_open": ("review_comment", ["org_id", "period_id", "resolved"]),
     "ix_audit_event_org_at": ("audit_event", ["org_id", "at", "id"]),
 }
