@@ -67,8 +67,10 @@ def latest_periods(ctx: Context, flt: Filters | None = None) -> list[PeriodRow]:
 
 
 def quarter_of_date(column):
-    """The quarter of a date column, computed in the database (integer division on both SQLite and PostgreSQL)."""
-    return cast((cast(extract("month", column), Integer) + 2) / 3, Integer)
+    """The quarter of a date column, computed in the database."""
+    # `//` (floor division): `/` is true division in SQLAlchemy 2 and becomes NUMERIC on PostgreSQL, which the cast
+    # would round (March: 5/3 = 1.67 → 2)
+    return (cast(extract("month", column), Integer) + 2) // 3
 
 
 def shipment_groups(ctx: Context, period_ids: list[uuid.UUID], flt: Filters | None = None, *,

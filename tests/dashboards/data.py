@@ -64,7 +64,7 @@ def build(engine, *, name_en: str = "Dash Steel Co.", approve: bool = True) -> D
                     (4, c2.id, "default", 10.0), (2, c1.id, "actual", 7.0)]):
                 add_shipment(ctx, period_id=period.id, data=ShipmentData(
                     customer_id=customer, process_id=ids[proc_code] if basis == "actual" else None, cn_code=cn,
-                    quantity=qty, shipped_on=date(2026, 3 * quarter - 1, 10 + n), basis=basis,
+                    quantity=qty, shipped_on=date(2026, 3 * quarter - n % 3, 10 + n), basis=basis,  # every month of a quarter
                     order_reference=f"X-{n}"))
         periods[inst_name] = period.id
     if approve:
