@@ -20,7 +20,7 @@ from core.dashboards import aggregates as agg
 from core.dashboards.emissions import completeness_table
 from core.dashboards.evaluations import org_cached
 from core.dashboards.results import select_results
-from core.organizations import memberships_of, role_in
+from core.organizations import memberships_of
 from core.reporting.common import APPROVED
 from db.models import User
 from db.session import Scope, scoped_session
@@ -92,16 +92,12 @@ def portfolio(user: User, *, engine: Engine | None = None, clock: Clock | None =
     with scoped_session(person, engine) as s:
         orgs = [(org, role) for org, role in memberships_of(s, user)]
     out = []
-    for org, _role in orgs:
+    for org, role in orgs:  # the roles were read just now, in the person's own scope
+        if not can(role, Permission.DATA_VIEW):
+            out.append(OrganizationSummary(org.id, org.name_zh, org.name_en, role, False))
+            continue
         scope = Scope(user_id=user.id, org_id=org.id, email=user.email, issuer=user.issuer, subject=user.subject)
-        with scoped_session(scope, engine) as s:
-            role = role_in(s, user, org.id)  # read fresh in the organization's own scope
-            if role is None:
-                continue
-            if not can(role, Permission.DATA_VIEW):
-                out.append(OrganizationSummary(org.id, org.name_zh, org.name_en, role, False))
-                continue
-            out.append(_summary(Context(session=s, user=s.get(User, user.id), org_id=org.id, role=role, clock=clock),
-                                org, today))
+        with scoped_session(scope, engine) as s:  # RLS: this organization's rows only
+            out.append(_summary(Context(session=s, user=user, org_id=org.id, role=role, clock=clock), org, today))
     return out
 
