@@ -63,7 +63,8 @@ def _forecast(df):
                          yaxis="y2", opacity=0.3))
     fig.update_layout(xaxis_title=year, yaxis_title=cost,
                       yaxis2={"title": tr("dash.col.phase_in"), "overlaying": "y", "side": "right",
-                              "range": [0, 1], "tickformat": ".0%"})
+                              "range": [0, 1], "tickformat": ".0%"},
+                      legend={"orientation": "h", "y": -0.2})
     return fig
 
 

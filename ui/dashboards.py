@@ -87,4 +87,6 @@ def bars(df: pd.DataFrame, x: str, y: str | Sequence[str], *, color: str | None 
     fig = go.Figure(traces)
     fig.update_layout(barmode=barmode, xaxis_title=x, yaxis_title=y_title or (y if isinstance(y, str) else ""),
                       legend_title_text=color or "", margin={"t": 30})
+    fig.update_xaxes(type="category")  # CN codes and quarters are labels, not numbers
+    fig.update_layout(showlegend=True)  # also with one series: the legend names what the bar is
     return fig
