@@ -37,7 +37,7 @@ st.dataframe([{
     if r.visible else tr("dash.no_access"),
     tr("dash.col.overdue"): r.overdue if r.visible else None,
     tr("dash.col.certificates"): round(r.certificates, 1) if r.visible else None,
-    tr("dash.col.cost_eur"): float(r.cost_eur) if r.visible else None,
+    tr("dash.col.cost_eur"): round(float(r.cost_eur), 2) if r.visible else None,
     tr("dash.col.blocking"): r.blocking if r.visible else None,
     tr("dash.col.warnings"): r.warnings if r.visible else None,
     tr("dash.col.shipments"): r.shipments if r.visible else None,
