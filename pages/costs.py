@@ -13,21 +13,19 @@ from ui.state import context, tr
 guard("costs")
 
 st.title(tr("page.costs"))
-with context() as ctx:
-    options = filter_options(ctx)
-flt = url_filters("costs", options)
-
-st.subheader(tr("dash.price_paths"))
-st.caption(tr("dash.price_paths_note"))
 years = sorted(DEFAULT_PRICE_PATHS["base"])
-edited = st.data_editor(
-    pd.DataFrame({tr(f"dash.path.{p}"): [DEFAULT_PRICE_PATHS[p][y] for y in years] for p in PATHS},
-                 index=pd.Index(years, name=tr("dash.col.year"))),
-    column_config={tr(f"dash.path.{p}"): st.column_config.NumberColumn(min_value=0.0, format="%.2f") for p in PATHS},
-    key="costs_paths", width="stretch")
-paths = {p: {int(y): edited.loc[y, tr(f"dash.path.{p}")] for y in edited.index} for p in PATHS}
 try:
-    with context() as ctx:
+    with context() as ctx:  # one session for the filter options and the dashboard
+        flt = url_filters("costs", filter_options(ctx))
+        st.subheader(tr("dash.price_paths"))
+        st.caption(tr("dash.price_paths_note"))
+        edited = st.data_editor(
+            pd.DataFrame({tr(f"dash.path.{p}"): [DEFAULT_PRICE_PATHS[p][y] for y in years] for p in PATHS},
+                         index=pd.Index(years, name=tr("dash.col.year"))),
+            column_config={tr(f"dash.path.{p}"): st.column_config.NumberColumn(min_value=0.0, format="%.2f")
+                           for p in PATHS},
+            key="costs_paths", width="stretch")
+        paths = {p: {int(y): edited.loc[y, tr(f"dash.path.{p}")] for y in edited.index} for p in PATHS}
         dash = costs_dashboard(ctx, filters=flt, price_paths=paths)
 except ValidationFailed:
     st.error(tr("dash.error_price_paths"), icon=":material/error:")

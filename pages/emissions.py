@@ -10,10 +10,8 @@ from ui.state import context, tr
 guard("emissions")
 
 st.title(tr("page.emissions"))
-with context() as ctx:
-    options = filter_options(ctx)
-flt = url_filters("emissions", options)
-with context() as ctx:
+with context() as ctx:  # one session for the filter options and the dashboard
+    flt = url_filters("emissions", filter_options(ctx))
     dash = emissions_dashboard(ctx, filters=flt)
 
 c1, c2, c3, c4 = st.columns(4)

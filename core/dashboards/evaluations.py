@@ -125,7 +125,10 @@ def org_cached(ctx: Context, kind: str, extra: tuple, compute: Callable[[], Any]
     cheap query) and the reference data stay the same."""
     from core.dashboards.aggregates import org_stamp
 
-    return CACHE.get_or_compute((ctx.tenant, kind, org_stamp(ctx), reference_stamp(), *extra), compute)
+    memo = ctx.session.info.setdefault("dashboard_org_stamp", {})  # once per session (one action) and organization
+    if ctx.tenant not in memo:
+        memo[ctx.tenant] = (org_stamp(ctx), reference_stamp())
+    return CACHE.get_or_compute((ctx.tenant, kind, *memo[ctx.tenant], *extra), compute)
 
 
 def period_key(ctx: Context, period: PeriodRow, stamp: Hashable, kind: str, *extra: Hashable) -> tuple:

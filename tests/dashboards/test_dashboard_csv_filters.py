@@ -70,3 +70,22 @@ def test_fast_findings_agree_with_the_reporting_service(engine):
             fast = findings_of(ctx, pid)
             key = lambda f: (f.rule, f.severity, f.key, f.path, sorted(map(str, f.params.items())))  # noqa: E731
             assert sorted(map(key, fast)) == sorted(map(key, slow))
+
+
+def test_price_paths_must_be_numbers_of_zero_or_more():
+    import math
+
+    import pytest
+
+    from core.dashboards import DEFAULT_PRICE_PATHS, check_price_paths
+    from core.errors import ValidationFailed
+
+    ok = check_price_paths(DEFAULT_PRICE_PATHS)
+    assert ok["base"][2026] == ok["low"][2026] == ok["high"][2026]  # all start at the Q1 2026 price
+    bad = {k: dict(v) for k, v in DEFAULT_PRICE_PATHS.items()}
+    bad["high"][2030] = -1
+    bad["low"][2031] = math.nan
+    del bad["base"][2034]
+    with pytest.raises(ValidationFailed) as e:
+        check_price_paths(bad)
+    assert set(e.value.errors) == {"high.2030", "low.2031", "base.2034"}
