@@ -20,12 +20,29 @@ def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) 
 
 
 @demo_app.command("seed")
-def demo_seed() -> None:
+def demo_seed(
+    scale: str = typer.Option("", help="'consultant': 50 organizations, 500 installations, 200,000 shipments, "
+                                       "1,000,000 audit events, the demo consultant a member of all 50."),
+    scale_factor: float = typer.Option(1.0, help="With --scale: multiply every count (e.g. 0.1 for a quick run)."),
+) -> None:
     """Create the demo organizations and one demo person per role (idempotent)."""
     from core.demo import seed_demo
-    from db.session import get_engine
+    from db.session import get_engine, make_engine
 
-    created = seed_demo(get_engine(), policy_version=get_settings().privacy_policy_version)
+    settings = get_settings()
+    if scale:
+        from core.demo.scale import CONSULTANT_SCALE, seed_scale
+
+        if scale != "consultant":
+            raise typer.BadParameter("the only scale is 'consultant'", param_hint="--scale")
+        if scale_factor <= 0:
+            raise typer.BadParameter("must be positive", param_hint="--scale-factor")
+        # bulk rows of 50 organizations at once: the owner connection (on PostgreSQL the app role sees one at a time)
+        created = seed_scale(make_engine(settings.effective_migration_url), policy_version=settings.privacy_policy_version,
+                             size=CONSULTANT_SCALE.scaled(scale_factor), progress=typer.echo)
+        typer.echo("consultant-scale organizations created" if created else "consultant-scale organizations already present")
+        return
+    created = seed_demo(get_engine(), policy_version=settings.privacy_policy_version)
     typer.echo("demo organizations created" if created else "demo organizations already present")
 
 

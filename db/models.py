@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.personal_data import PersonalData as PD
@@ -101,7 +101,9 @@ class AuditEvent(SQLModel, table=True):
     """Append-only, hash-chained. One chain per organization (`org:<id>`) or per person (`user:<id>`)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_chain_seq"),)
+    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_chain_seq"),
+                      # the audit log's page of an organization's events, newest first (migration 0008)
+                      Index("ix_audit_event_org_at", "org_id", "at", "id"))
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True,
                                                           info=info(PD.NONE)))

@@ -30,7 +30,9 @@ class ReportingPeriod(TenantColumns, table=True):
     """One installation's reporting year, in versions: reopening an approved version opens version n+1."""
 
     __tablename__ = "reporting_period"
-    __table_args__ = (UniqueConstraint("installation_id", "year", "version_no", name="uq_period_installation_year_version"),)
+    __table_args__ = (UniqueConstraint("installation_id", "year", "version_no", name="uq_period_installation_year_version"),
+                      # the dashboards' "latest version of each installation's year" (migration 0008)
+                      Index("ix_reporting_period_latest", "org_id", "installation_id", "year", "version_no"))
 
     id: uuid.UUID = _id()
     installation_id: uuid.UUID = Field(foreign_key="installation.id", index=True, sa_column_kwargs=tag(PD.NONE))
@@ -53,7 +55,8 @@ class ProductionProcess(TenantColumns, table=True):
     """A production process of the installation (template sheet C_InstEmissions / D_Processes)."""
 
     __tablename__ = "production_process"
-    __table_args__ = (UniqueConstraint("period_id", "code", name="uq_process_period_code"),)
+    __table_args__ = (UniqueConstraint("period_id", "code", name="uq_process_period_code"),
+                      Index("ix_production_process_stamp", "org_id", "period_id", "updated_at", "version"))  # dashboards' data stamp
 
     id: uuid.UUID = _id()
     period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
@@ -97,7 +100,8 @@ class PurchasedPrecursor(TenantColumns, table=True):
     """A precursor bought from another installation, with the SEE its supplier reported (or default values)."""
 
     __tablename__ = "purchased_precursor"
-    __table_args__ = (UniqueConstraint("period_id", "code", name="uq_precursor_period_code"),)
+    __table_args__ = (UniqueConstraint("period_id", "code", name="uq_precursor_period_code"),
+                      Index("ix_purchased_precursor_stamp", "org_id", "period_id", "updated_at", "version"))
 
     id: uuid.UUID = _id()
     period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
@@ -142,9 +146,15 @@ class Customer(TenantColumns, table=True):
 class Shipment(TenantColumns, table=True):
     """Goods shipped to a customer; its date puts it in a quarter of the period's year."""
 
-    # the listing order of the shipments page (core/reporting/shipments.py LISTING_ORDER): one page of a large
-    # period is read from this index
-    __table_args__ = (Index("ix_shipment_listing", "org_id", "period_id", "shipped_on", "created_at", "id"),)
+    __table_args__ = (
+        # the listing order of the shipments page (core/reporting/shipments.py LISTING_ORDER): one page of a large
+        # period is read from this index, migration 0004
+        Index("ix_shipment_listing", "org_id", "period_id", "shipped_on", "created_at", "id"),
+        # the dashboards' GROUP BY reads only this index (covering: no table rows), migration 0008
+        Index("ix_shipment_dashboard", "org_id", "period_id", "customer_id", "cn_code", "basis", "process_id",
+              "shipped_on", "quantity"),
+        Index("ix_shipment_stamp", "org_id", "period_id", "updated_at", "version"),  # data stamps, covering
+    )
 
     id: uuid.UUID = _id()
     period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
@@ -162,6 +172,7 @@ class ReviewComment(TenantColumns, table=True):
     """A reviewer's comment on one field of a period (`processes.P1.activity_level`)."""
 
     __tablename__ = "review_comment"
+    __table_args__ = (Index("ix_review_comment_open", "org_id", "period_id", "resolved"),)
 
     id: uuid.UUID = _id()
     period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))

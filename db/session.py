@@ -60,12 +60,18 @@ _SETTINGS = {
 }
 
 
+_SET_SCOPE = text("SELECT " + ", ".join(f"set_config('{k}', :v{n}, true)" for n, k in enumerate(_SETTINGS)))
+
+
 def _apply_scope(connection, scope: Scope) -> None:  # noqa: ANN001
-    for setting, attr in _SETTINGS.items():
+    """One statement per transaction (not one per setting): a page that reads many organizations pays it each time."""
+    values = {}
+    for n, attr in enumerate(_SETTINGS.values()):
         value = getattr(scope, attr)
         if attr == "email" and value:
             value = value.lower()
-        connection.execute(text("SELECT set_config(:k, :v, true)"), {"k": setting, "v": "" if value is None else str(value)})
+        values[f"v{n}"] = "" if value is None else str(value)
+    connection.execute(_SET_SCOPE, values)
 
 
 @event.listens_for(Session, "after_begin")

@@ -23,12 +23,19 @@ flt = AuditFilter(action=action or None,
                   since=datetime.combine(since, time.min, UTC) if since else None,
                   until=datetime.combine(until, time.min, UTC) + timedelta(days=1) if until else None)
 
-with context() as ctx:
-    total_pages = max(1, -(-list_events(ctx, flt, limit=1)[1] // PAGE_SIZE))
-page = st.number_input(tr("audit.page"), min_value=1, max_value=total_pages, value=1, key="audit_page")
+# One count per render: the rows and their total come from one service call; the page selector is drawn above
+# them afterwards (a container keeps its place), with the page read from the widget's state.
+pager = st.container()
+page = max(1, int(st.session_state.get("audit_page", 1)))
 with context() as ctx:
     events, total = list_events(ctx, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    total_pages = max(1, -(-total // PAGE_SIZE))
+    if page > total_pages:  # the filters shrank the result: show its last page
+        page = total_pages
+        events, total = list_events(ctx, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     names = actor_names(ctx, [e.actor_id for e in events])
+st.session_state["audit_page"] = page
+pager.number_input(tr("audit.page"), min_value=1, max_value=total_pages, key="audit_page")
 st.caption(tr("audit.count", total=total, page=page, pages=total_pages))
 st.dataframe([{tr("audit.at"): e.at, tr("audit.action"): tr(f"audit.event.{e.action}"), tr("audit.entity"): tr(f"entity.{e.entity}"),
                tr("audit.entity_id"): e.entity_id, tr("audit.actor"): names.get(e.actor_id, ""), tr("audit.seq"): e.seq,

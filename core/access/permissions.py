@@ -83,6 +83,9 @@ PAGES: dict[str, Permission | None] = {
     "customers": Permission.DATA_VIEW,
     "exports": Permission.DATA_VIEW,
     "evidence": Permission.DATA_VIEW,
+    "emissions": Permission.DATA_VIEW,  # dashboards read what DATA_VIEW may read
+    "costs": Permission.DATA_VIEW,
+    "portfolio": Permission.DATA_VIEW,  # every organization the person is a member of, each read in its own scope
     "audit_log": Permission.AUDIT_VIEW,
     "profile": None,
 }

@@ -45,8 +45,10 @@ def _rows(ctx: Context, model, *conds, order=()) -> list:
     return list(ctx.session.exec(select(model).where(model.org_id == ctx.tenant, *conds).order_by(*order)))
 
 
-def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = False) -> dict[str, Any]:
-    """Build the scenario from the period's rows (no permission check: callers check)."""
+def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = False,
+                with_imports: bool = True) -> dict[str, Any]:
+    """Build the scenario from the period's rows (no permission check: callers check). `with_imports=False` leaves
+    the shipments out (the dashboards sum them in SQL and price one tonne per good)."""
     inst = ctx.session.get(Installation, period.installation_id)
     assert inst is not None
     procs = _rows(ctx, ProductionProcess, ProductionProcess.period_id == period.id, order=(ProductionProcess.code,))
@@ -57,7 +59,7 @@ def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = 
     inputs = _rows(ctx, ProcessInput, ProcessInput.process_id.in_(proc_ids),
                    order=(ProcessInput.created_at, ProcessInput.id))
     shipments = _rows(ctx, Shipment, Shipment.period_id == period.id,
-                      order=(Shipment.shipped_on, Shipment.created_at, Shipment.id))
+                      order=(Shipment.shipped_on, Shipment.created_at, Shipment.id)) if with_imports else []
     code = {p.id: p.code for p in procs} | {pp.id: pp.code for pp in pps}
     processes = []
     for p in procs:

@@ -1,0 +1,75 @@
+"""Costs dashboard: certificates and cost by customer, good and quarter; the 2026–2034 forecast under editable EUA
+price paths with the CBAM factor phase-out; what actual data saves compared with default values."""
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.dashboards import DEFAULT_PRICE_PATHS, PATHS, costs_dashboard, filter_options
+from core.errors import DomainError, ValidationFailed
+from ui.dashboards import bars, chart, frame, url_filters
+from ui.navigation import guard
+from ui.state import context, tr
+
+guard("costs")
+
+st.title(tr("page.costs"))
+years = sorted(DEFAULT_PRICE_PATHS["base"])
+try:
+    with context() as ctx:  # one session for the filter options and the dashboard
+        flt = url_filters("costs", filter_options(ctx))
+        st.subheader(tr("dash.price_paths"))
+        st.caption(tr("dash.price_paths_note"))
+        edited = st.data_editor(
+            pd.DataFrame({tr(f"dash.path.{p}"): [DEFAULT_PRICE_PATHS[p][y] for y in years] for p in PATHS},
+                         index=pd.Index(years, name=tr("dash.col.year"))),
+            column_config={tr(f"dash.path.{p}"): st.column_config.NumberColumn(min_value=0.0, format="%.2f")
+                           for p in PATHS},
+            key="costs_paths", width="stretch")
+        paths = {p: {int(y): edited.loc[y, tr(f"dash.path.{p}")] for y in edited.index} for p in PATHS}
+        dash = costs_dashboard(ctx, filters=flt, price_paths=paths)
+except ValidationFailed:
+    st.error(tr("dash.error_price_paths"), icon=":material/error:")
+    st.stop()
+except DomainError as e:
+    st.error(tr(e.key, **e.params), icon=":material/error:")
+    st.stop()
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(tr("dash.kpi.certificates"), f"{dash.certificates:,.1f}")
+c2.metric(tr("dash.kpi.cost"), f"EUR {dash.cost_eur:,.0f}")
+c3.metric(tr("dash.kpi.unpriced_certificates"), f"{dash.unpriced_certificates:,.1f}")
+c4.metric(tr("dash.kpi.saving"), f"EUR {dash.saving_eur:,.0f}")
+
+cost, certs = tr("dash.col.cost_eur"), tr("dash.col.certificates")
+chart(dash.by_customer, "costs_by_customer", "dash.chart.by_customer",
+      lambda df: bars(df, tr("dash.col.customer"), cost))
+chart(dash.by_good, "costs_by_good", "dash.chart.cost_by_good",
+      lambda df: bars(df, tr("dash.col.cn_code"), cost))
+chart(dash.by_quarter, "costs_by_quarter", "dash.chart.by_quarter",
+      lambda df: bars(df, tr("dash.col.quarter"), [certs, tr("dash.col.unpriced_certificates")], barmode="group",
+                      y_title=certs))
+st.caption(tr("dash.unpriced_note"))
+
+
+def _forecast(df):
+    year, path = tr("dash.col.year"), tr("dash.col.path")
+    fig = go.Figure()
+    for name, part in df.groupby(path, sort=False):
+        fig.add_trace(go.Scatter(x=part[year], y=part[cost], name=name, mode="lines+markers"))
+    phase = df.drop_duplicates(year)
+    fig.add_trace(go.Bar(x=phase[year], y=phase[tr("dash.col.phase_in")], name=tr("dash.col.phase_in"),
+                         yaxis="y2", opacity=0.3))
+    fig.update_layout(xaxis_title=year, yaxis_title=cost,
+                      yaxis2={"title": tr("dash.col.phase_in"), "overlaying": "y", "side": "right",
+                              "range": [0, 1], "tickformat": ".0%"},
+                      legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+chart(dash.forecast, "forecast", "dash.chart.forecast", _forecast)
+st.caption(tr("dash.phase_in_source", source=dash.cbam_factor_source))
+chart(dash.savings, "actual_vs_default", "dash.chart.savings",
+      lambda df: bars(df, tr("dash.col.cn_code"), [tr("dash.col.cost_actual_eur"), tr("dash.col.cost_default_eur")],
+                      barmode="group", y_title=cost))
+if dash.savings.rows:
+    st.dataframe(frame(dash.savings), hide_index=True, width="stretch")

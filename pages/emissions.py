@@ -1,0 +1,47 @@
+"""Emissions dashboard: embedded emissions by installation, good and quarter; SEE against the country default and
+the benchmark; the share priced on default values; data completeness and open findings per period."""
+import streamlit as st
+
+from core.dashboards import emissions_dashboard, filter_options
+from ui.dashboards import bars, chart, download, frame, url_filters
+from ui.navigation import guard
+from ui.state import context, tr
+
+guard("emissions")
+
+st.title(tr("page.emissions"))
+with context() as ctx:  # one session for the filter options and the dashboard
+    flt = url_filters("emissions", filter_options(ctx))
+    dash = emissions_dashboard(ctx, filters=flt)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(tr("dash.kpi.quantity"), f"{dash.quantity_t:,.1f} t")
+c2.metric(tr("dash.kpi.embedded_emissions"), f"{dash.embedded_emissions:,.1f} tCO2e")
+c3.metric(tr("dash.kpi.default_share"), "–" if dash.default_share is None else f"{dash.default_share:.1%}")
+c4.metric(tr("dash.kpi.unpriced"), f"{dash.unpriced_t:,.1f} t")
+
+ee, q, inst, good = (tr("dash.col.embedded_emissions"), tr("dash.col.quarter"), tr("dash.col.installation"),
+                     tr("dash.col.cn_code"))
+chart(dash.by_installation, "emissions_by_installation", "dash.chart.by_installation",
+      lambda df: bars(df, q, ee, color=inst))
+chart(dash.by_good, "emissions_by_good", "dash.chart.by_good",
+      lambda df: bars(df, q, ee, color=good))
+
+
+def _see(df):
+    cols = [tr("dash.col.see_total"), tr("dash.col.default_value"), tr("dash.col.benchmark")]
+    labelled = df.assign(**{tr("dash.col.good"): df[good] + " · " + df[inst]})
+    return bars(labelled, tr("dash.col.good"), cols, barmode="group", y_title=tr("dash.col.see"))
+
+
+chart(dash.see, "see_vs_default", "dash.chart.see", _see)
+st.caption(tr("dash.see_note"))
+chart(dash.default_share_by_period, "default_share", "dash.chart.default_share",
+      lambda df: bars(df, inst, [tr("dash.col.actual_t"), tr("dash.col.default_t")], y_title=tr("dash.col.quantity")))
+
+st.subheader(tr("dash.chart.completeness"))
+if dash.completeness.rows:
+    st.dataframe(frame(dash.completeness), hide_index=True, width="stretch")
+    download(dash.completeness, "completeness", key="csv_completeness")
+else:
+    st.info(tr("dash.no_data"), icon=":material/info:")

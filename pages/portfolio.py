@@ -1,0 +1,51 @@
+"""Portfolio: every organization the person is a member of, side by side; opening one switches the acting
+organization and shows its emissions dashboard."""
+import streamlit as st
+
+from core.dashboards import DEADLINE_SOURCE, portfolio_of
+from core.organizations import memberships_of
+from ui.navigation import guard, page
+from ui.state import Acting, acting, context, lang, person_session, set_acting, tr
+
+guard("portfolio")
+
+st.title(tr("page.portfolio"))
+if st.session_state.pop("portfolio_open", False):
+    st.switch_page(page("emissions"))
+
+with context() as ctx:
+    rows = portfolio_of(ctx)
+
+
+def _open(org_id, role) -> None:
+    """Act in the organization from now on (the sidebar's choice too), then show its dashboard."""
+    with person_session() as (session, user):
+        if org_id not in {org.id for org, _ in memberships_of(session, user)}:
+            return
+    a = acting()
+    set_acting(Acting(a.user_id, a.issuer, a.subject, a.email, org_id, role))
+    st.session_state["sidebar_org"] = org_id
+    st.session_state["portfolio_open"] = True
+
+
+st.caption(tr("dash.portfolio_note", source=DEADLINE_SOURCE))
+names = {r.org_id: (r.name_zh if lang() == "zh" else r.name_en) or r.name_en or r.name_zh for r in rows}
+st.dataframe([{
+    tr("dash.col.organization"): names[r.org_id], tr("dash.col.role"): tr(f"role.{r.role.value}"),
+    tr("dash.col.periods"): r.periods if r.visible else None,
+    tr("dash.col.statuses"): " · ".join(f"{tr('reporting.status.' + s)} {n}" for s, n in sorted(r.statuses.items()))
+    if r.visible else tr("dash.no_access"),
+    tr("dash.col.overdue"): r.overdue if r.visible else None,
+    tr("dash.col.certificates"): round(r.certificates, 1) if r.visible else None,
+    tr("dash.col.cost_eur"): round(float(r.cost_eur), 2) if r.visible else None,
+    tr("dash.col.blocking"): r.blocking if r.visible else None,
+    tr("dash.col.warnings"): r.warnings if r.visible else None,
+    tr("dash.col.shipments"): r.shipments if r.visible else None,
+} for r in rows], hide_index=True, width="stretch")
+
+openable = {r.org_id: r.role for r in rows if r.visible}
+if openable:
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = c1.selectbox(tr("dash.open_which"), list(openable), format_func=names.get, key="portfolio_org")
+    c2.button(tr("dash.open_dashboard"), key="portfolio_open_btn", on_click=_open, args=(chosen, openable[chosen]),
+              icon=":material/open_in_new:", type="primary")

@@ -1,0 +1,99 @@
+"""The dashboard pages through AppTest: filters kept in the URL, CSV downloads, the portfolio's click-through."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.i18n import t
+from tests.app.conftest import APP, open_app
+
+PAGE = str(Path(APP).parent / "pages")
+
+
+def test_emissions_filters_are_written_to_the_url(demo_data):
+    at = open_app("owner", "en", "emissions")
+    assert not at.exception
+    at.selectbox(key="emissions_f_quarter").set_value("1").run()
+    at.selectbox(key="emissions_f_year").set_value("2026").run()
+    assert not at.exception
+    assert at.query_params.get("quarter") in ("1", ["1"]) and at.query_params.get("year") in ("2026", ["2026"])
+    at.selectbox(key="emissions_f_quarter").set_value("").run()  # back to "all": the parameter goes
+    assert "quarter" not in at.query_params
+
+
+def test_a_shared_link_opens_the_same_view(demo_data):
+    at = open_app("consultant", "en")
+    at.query_params["quarter"] = "2"
+    at.query_params["good"] = "72083900"
+    at.switch_page(f"{PAGE}/costs.py")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="costs_f_quarter").value == "2"
+    assert at.selectbox(key="costs_f_good").value == "72083900"
+    # the demo steel shipments are all in Q1: a Q2 view has no cost
+    assert t("dash.no_data", "en") in [i.value for i in at.info]
+
+
+def test_every_chart_offers_its_data_as_csv(demo_data):
+    at = open_app("viewer", "zh", "emissions")
+    labels = [d.label for d in at.download_button]
+    assert len(labels) == 5 and set(labels) == {t("dash.download_csv", "zh")}
+    at = open_app("editor", "en", "costs")
+    assert len(at.download_button) == 5 and not at.exception
+
+
+def test_portfolio_lists_member_organizations_and_opens_one(demo_data):
+    at = open_app("consultant", "en", "portfolio")
+    assert not at.exception
+    table = at.dataframe[0].value
+    names = set(table[t("dash.col.organization", "en")])
+    assert names == {"Demo Steel Co., Ltd.", "Demo Aluminium Co., Ltd."}
+    box = at.selectbox(key="portfolio_org")
+    assert any("Aluminium" in o for o in box.options)
+    chosen = _org_id("Demo Aluminium Co., Ltd.")
+    at.session_state["portfolio_org"] = chosen  # AppTest cannot pick an option shown through format_func
+    at.run()
+    assert at.session_state["acting"].org_id != chosen
+    at.button(key="portfolio_open_btn").click().run()
+    assert not at.exception
+    assert at.title[0].value == t("page.emissions", "en")
+    assert at.session_state["acting"].org_id == chosen  # the acting organization switched
+    assert at.session_state["sidebar_org"] == chosen
+
+
+def _org_id(name_en: str):
+    from sqlmodel import select
+
+    from db.models import Organization
+    from db.session import Scope, get_engine, scoped_session
+
+    with scoped_session(Scope(), get_engine()) as s:
+        return s.exec(select(Organization.id).where(Organization.name_en == name_en)).one()
+
+
+def test_a_viewer_sees_only_their_one_organization(demo_data):
+    at = open_app("viewer", "en", "portfolio")
+    assert not at.exception
+    assert list(at.dataframe[0].value[t("dash.col.organization", "en")]) == ["Demo Steel Co., Ltd."]
+
+
+def test_audit_log_counts_its_events_once_per_render(demo_data):
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    at = open_app("owner", "en")
+    counts: list[str] = []
+
+    def grab(conn, cursor, statement, params, context_, executemany):  # noqa: ANN001
+        if "count(" in statement.lower() and "audit_event" in statement:
+            counts.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", grab)
+    try:
+        at.switch_page(f"{PAGE}/audit_log.py")
+        at.run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", grab)
+    assert not at.exception
+    assert len(counts) == 1, counts
+    assert at.number_input(key="audit_page").value == 1
+    assert at.dataframe[0].value.shape[0] > 0

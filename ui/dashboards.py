@@ -1,0 +1,92 @@
+"""Streamlit helpers of the dashboard pages: filters kept in the URL (`st.query_params`, so a link shares the
+view), and charts whose data can be downloaded as CSV."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.dashboards import FilterOptions, Filters, Table, to_csv
+from ui.state import tr
+
+ALL = ""
+
+
+def url_filters(page: str, options: FilterOptions, show: Sequence[str] = ("installation", "year", "quarter",
+                                                                        "customer", "good")) -> Filters:
+    """Filter widgets that start from the URL's query parameters and write every change back to them."""
+    current = Filters.from_params(st.query_params.to_dict())
+    choices: dict[str, tuple[list, dict]] = {
+        "installation": ([ALL, *map(str, options.installations)],
+                         {str(k): v for k, v in options.installations.items()}),
+        "year": ([ALL, *map(str, options.years)], {}),
+        "quarter": ([ALL, "1", "2", "3", "4"], {q: f"Q{q}" for q in "1234"}),
+        "customer": ([ALL, *map(str, options.customers)], {str(k): v for k, v in options.customers.items()}),
+        "good": ([ALL, *options.goods], {}),
+    }
+    params = current.to_params()
+    picked: dict[str, str] = {}
+    cols = st.columns(len(show))
+    for col, name in zip(cols, show, strict=True):
+        opts, labels = choices[name]
+        value = params.get(name, ALL)
+        if value not in opts:
+            opts = [*opts, value]  # keep a shared link's choice visible even if it has no data now
+        fmt = {ALL: tr("dash.all")} | labels
+        picked[name] = col.selectbox(tr(f"dash.filter.{name}"), opts, index=opts.index(value),
+                                     format_func=lambda v, f=fmt: f.get(v, v), key=f"{page}_f_{name}")
+    chosen = Filters.from_params({k: v for k, v in picked.items() if v != ALL})
+    if chosen.to_params() != params:
+        st.query_params.from_dict(chosen.to_params())
+    return chosen
+
+
+def frame(table: Table) -> pd.DataFrame:
+    """The table with translated headers (and translated cells in its keyed columns); money as float for charts."""
+    rows = []
+    keyed = [table.columns.index(c) for c in table.keyed]
+    for row in table.rows:
+        cells = [float(v) if isinstance(v, Decimal) else v for v in row]
+        for i in keyed:
+            cells[i] = tr(cells[i])
+        rows.append(cells)
+    return pd.DataFrame(rows, columns=[tr(c) for c in table.columns])
+
+
+def download(table: Table, name: str, key: str) -> None:
+    """The chart's data as CSV (UTF-8 with BOM, formula injection neutralised)."""
+    df = frame(table)
+    st.download_button(tr("dash.download_csv"), to_csv(list(df.columns), df.itertuples(index=False, name=None)),
+                       file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", key=key)
+
+
+def chart(table: Table, name: str, title_key: str, draw: Callable[[pd.DataFrame], object]) -> None:
+    """A titled Plotly chart of the table, or a note when it is empty; and its CSV download."""
+    st.subheader(tr(title_key))
+    if not table.rows:
+        st.info(tr("dash.no_data"), icon=":material/info:")
+        return
+    df = frame(table)
+    fig = draw(df)
+    st.plotly_chart(fig, key=f"chart_{name}", config={"displaylogo": False})
+    download(table, name, key=f"csv_{name}")
+
+
+def bars(df: pd.DataFrame, x: str, y: str | Sequence[str], *, color: str | None = None, barmode: str = "stack",
+         y_title: str | None = None) -> go.Figure:
+    """A bar chart with titled axes: one series per value of `color`, or per column in `y`.
+    (plotly.graph_objects directly: plotly.express costs ~10x more per figure, which a dashboard pays per chart.)"""
+    if color is not None:
+        traces = [go.Bar(x=part[x], y=part[y], name=str(name)) for name, part in df.groupby(color, sort=True)]
+    else:
+        cols = [y] if isinstance(y, str) else list(y)
+        traces = [go.Bar(x=df[x], y=df[c], name=c) for c in cols]
+    fig = go.Figure(traces)
+    fig.update_layout(barmode=barmode, xaxis_title=x, yaxis_title=y_title or (y if isinstance(y, str) else ""),
+                      legend_title_text=color or "", margin={"t": 30})
+    fig.update_xaxes(type="category")  # CN codes and quarters are labels, not numbers
+    fig.update_layout(showlegend=True)  # also with one series: the legend names what the bar is
+    return fig
