@@ -1,0 +1,227 @@
+"""Reading an uploaded data-entry workbook: package checks, then each sheet's XML is checked (no formulas, no
+merged cells, not too many rows) before python-calamine parses it; cells come back typed or as problems.
+
+Every refusal of the file as a whole is one ExchangeError with a message key; problems of single cells are
+`Problem`s, listed with all the others.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from lxml import etree
+from python_calamine import CalamineWorkbook
+
+from core.exchange.errors import ExchangeError
+from core.exchange.safety import check_xlsx_package
+from core.exchange.workbook import layout as L
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"')
+_ROW_NO = re.compile(rb'\br="([0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z0-9:]+)"')
+_VALUE_TAGS = (b"<v>", b"<v ", b"<is>", b":v>", b":is>")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one row (or cell) of the workbook: sheet key, Excel row, column key, message."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    cell: str = ""  # "F12"
+
+
+@dataclass
+class SheetData:
+    sheet: L.Sheet
+    positions: dict[str, int]  # column key → 0-based column index in the file
+    raw: Any  # the calamine sheet
+    last_row: int
+    col_offset: int = 0  # calamine's rows start at the first used column
+
+    def letter(self, key: str | None) -> str:
+        from openpyxl.utils import get_column_letter
+
+        if key is None or key not in self.positions:
+            return ""
+        return get_column_letter(self.positions[key] + self.col_offset + 1)
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(Excel row number, column key → raw cell value) for every non-empty data row."""
+        for n, values in enumerate(self.raw.iter_rows(), start=1):
+            if n < L.FIRST_ROW:
+                continue
+            if n > self.last_row:
+                break
+            cells = {k: (values[i] if i < len(values) else "") for k, i in self.positions.items()}
+            if any(v not in ("", None) for v in cells.values()):
+                yield n, cells
+
+
+def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → its XML member, from the workbook and its relationships."""
+    try:
+        wb = etree.fromstring(z.read("xl/workbook.xml"), _PARSER)
+        rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"), _PARSER)
+    except (KeyError, etree.XMLSyntaxError):
+        raise ExchangeError("exchange.safety.not_xlsx") from None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_NS_PKG}}}Relationship")}
+    out = {}
+    for s in wb.iter(f"{{{_NS_MAIN}}}sheet"):
+        target = targets.get(s.get(f"{{{_NS_REL}}}id"), "")
+        out[s.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return out
+
+
+def _last_value_row(xml: bytes) -> int:
+    """The number of the last row holding a value, found from the end of the sheet XML: trailing rows that only
+    carry formatting (a million of them, say) cost nothing."""
+    pos = max(xml.rfind(tag) for tag in _VALUE_TAGS)
+    if pos < 0:
+        return 0
+    start = max(xml.rfind(b"<row", 0, pos), xml.rfind(b":row", 0, pos))
+    if start < 0:
+        return 0
+    hit = _ROW_NO.search(xml, start, xml.find(b">", start) + 1)
+    if hit:
+        return int(hit.group(1))
+    return xml.count(b"<row", 0, pos) + xml.count(b":row", 0, pos)  # rows without r="" are numbered in order
+
+
+def _check_sheet_xml(title: str, xml: bytes) -> int:
+    if m := _FORMULA.search(xml):
+        ref = _CELL_REF.findall(xml, max(0, m.start() - 400), m.start())
+        raise ExchangeError("exchange.workbook.error.formula", sheet=title,
+                            cell=ref[-1].decode() if ref else "?")
+    if m := _MERGE.search(xml):
+        raise ExchangeError("exchange.workbook.error.merged_cells", sheet=title, cells=m.group(1).decode())
+    last = _last_value_row(xml)
+    if last - L.FIRST_ROW + 1 > L.MAX_ROWS:
+        raise ExchangeError("exchange.workbook.error.too_many_rows", sheet=title, rows=last, limit=L.MAX_ROWS)
+    return last
+
+
+def open_workbook(data: bytes) -> dict[str, SheetData]:
+    """Check and open an uploaded workbook; sheet key → its data. Raises ExchangeError for a malformed file."""
+    check_xlsx_package(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        paths = _sheet_paths(z)
+        missing = [s.title for s in L.SHEETS if s.title not in paths]
+        if missing:
+            raise ExchangeError("exchange.workbook.error.missing_sheets", sheets=", ".join(missing))
+        last_rows = {}
+        for s in L.SHEETS:
+            try:
+                xml = z.read(paths[s.title])
+            except KeyError:
+                raise ExchangeError("exchange.workbook.error.missing_sheets", sheets=s.title) from None
+            last_rows[s.key] = _check_sheet_xml(s.title, xml)
+            del xml
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        out = {}
+        for s in L.SHEETS:
+            raw = wb.get_sheet_by_name(s.title)
+            keys = []
+            for n, values in enumerate(raw.iter_rows(), start=1):
+                if n == L.KEY_ROW:
+                    keys = [str(v).strip() for v in values]
+                    break
+            positions = {k: keys.index(k) for k in (c.key for c in s.columns) if k in keys}
+            absent = [c.key for c in s.columns if c.key not in positions]
+            if absent:
+                raise ExchangeError("exchange.workbook.error.missing_columns", sheet=s.title,
+                                    columns=", ".join(absent))
+            start = raw.start
+            out[s.key] = SheetData(s, positions, raw, last_rows[s.key], start[1] if start else 0)
+        return out
+    except ExchangeError:
+        raise
+    except Exception as e:  # noqa: BLE001  (calamine raises its own error types for broken parts)
+        raise ExchangeError("exchange.safety.not_xlsx_reason", reason=type(e).__name__) from None
+
+
+# --- cells -------------------------------------------------------------------------------------------------------
+
+class CellError(Exception):
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key, self.params = key, params
+        super().__init__(key)
+
+
+def _show(v: Any) -> str:
+    return str(v)[:40]
+
+
+def as_text(v: Any) -> str:
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        raise CellError("exchange.workbook.error.not_text", value=_show(v))
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise CellError("exchange.workbook.error.not_text", value=_show(v))
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def as_number(v: Any) -> float | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool) or isinstance(v, (date, datetime)):
+        raise CellError("exchange.workbook.error.not_a_number", value=_show(v))
+    if isinstance(v, (int, float)):
+        x = float(v)
+    else:
+        s = str(v).strip().replace(" ", "").replace("\u00a0", "")
+        try:
+            x = float(s.replace(",", ".") if s.count(",") == 1 and "." not in s else s)
+        except ValueError:
+            raise CellError("exchange.workbook.error.not_a_number", value=_show(v)) from None
+    if not math.isfinite(x):
+        raise CellError("exchange.workbook.error.not_a_number", value=_show(v))
+    return x
+
+
+def as_integer(v: Any) -> int | None:
+    x = as_number(v)
+    if x is None:
+        return None
+    if not x.is_integer() or not 0 < x < 10**9:
+        raise CellError("exchange.workbook.error.not_an_integer", value=_show(v))
+    return int(x)
+
+
+def as_date(v: Any) -> date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str):
+        s = v.strip().replace("/", "-").replace(".", "-")
+        try:
+            return date.fromisoformat(s)
+        except ValueError:
+            pass
+    raise CellError("exchange.workbook.error.not_a_date", value=_show(v))
+
+
+CONVERT = {L.TEXT: as_text, L.NUMBER: as_number, L.INTEGER: as_integer, L.DATE: as_date}
