@@ -18,6 +18,7 @@ ICONS = {
     "installations": ":material/factory:",
     "reporting": ":material/calculate:",
     "customers": ":material/local_shipping:",
+    "data_import": ":material/upload_file:",
     "audit_log": ":material/fact_check:",
     "profile": ":material/person:",
     "onboarding": ":material/how_to_reg:",

@@ -75,6 +75,7 @@ PAGES: dict[str, Permission | None] = {
     "installations": Permission.INSTALLATION_VIEW,
     "reporting": Permission.DATA_VIEW,
     "customers": Permission.DATA_VIEW,
+    "data_import": Permission.DATA_EDIT,
     "audit_log": Permission.AUDIT_VIEW,
     "profile": None,
 }
