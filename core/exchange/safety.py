@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from core.exchange.errors import ExchangeError
 
@@ -39,7 +40,7 @@ def check_xlsx_package(data: bytes, *, max_bytes: int = MAX_BYTES, max_ratio: fl
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, UnicodeDecodeError):
         raise _refuse("exchange.safety.not_xlsx") from None
     with z:
         if len(infos) > MAX_MEMBERS:
@@ -75,7 +76,7 @@ def check_xlsx_package(data: bytes, *, max_bytes: int = MAX_BYTES, max_ratio: fl
             types = z.read(names[lower.index("[content_types].xml")])
         except ExchangeError:
             raise
-        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as e:
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError) as e:
             # NotImplementedError: an unsupported compression method; BadZipFile: a CRC mismatch
             raise _refuse("exchange.safety.not_xlsx_reason", reason=type(e).__name__) from None
         if b"macroEnabled" in types or b"vbaProject" in types:

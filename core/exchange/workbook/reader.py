@@ -10,6 +10,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -138,9 +139,8 @@ def _replace_members(z: zipfile.ZipFile, members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def open_workbook(data: bytes) -> dict[str, SheetData]:
-    """Check and open an uploaded workbook; sheet key → its data. Raises ExchangeError for a malformed file."""
-    check_xlsx_package(data)
+def _check_sheets(data: bytes) -> tuple[dict[str, int], bytes]:
+    """Check each data sheet's XML; the last row holding a value per sheet, and the package to parse."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         paths = _sheet_paths(z)
         missing = [s.title for s in L.SHEETS if s.title not in paths]
@@ -158,6 +158,18 @@ def open_workbook(data: bytes) -> dict[str, SheetData]:
             del xml
         if trimmed:  # the parser gets the package without the trailing empty rows
             data = _replace_members(z, trimmed)
+    return last_rows, data
+
+
+def open_workbook(data: bytes) -> dict[str, SheetData]:
+    """Check and open an uploaded workbook; sheet key → its data. Raises ExchangeError for a malformed file."""
+    check_xlsx_package(data)
+    try:
+        last_rows, data = _check_sheets(data)
+    except ExchangeError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError, etree.LxmlError) as e:
+        raise ExchangeError("exchange.safety.not_xlsx_reason", reason=type(e).__name__) from None
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         out = {}
