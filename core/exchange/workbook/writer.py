@@ -114,7 +114,15 @@ def _data_sheet(wb: Workbook, sheet: L.Sheet, rows: Iterable[list[Any]], ranges:
                for c in sheet.columns])
     ws.append([_cell(ws, c.key, font=_KEYS) for c in sheet.columns])
     for row in rows:
-        ws.append([_cell(ws, v) if isinstance(v, str) else v for v in row])
+        ws.append([_value(ws, v) for v in row])
+
+
+def _value(ws, v: Any) -> Any:
+    """Plain values are appended as they are (fast); only text openpyxl would take for a formula, or with control
+    characters, needs a cell of its own."""
+    if isinstance(v, str) and (v.startswith("=") or ILLEGAL_CHARACTERS_RE.search(v)):
+        return _cell(ws, v)
+    return v
 
 
 def _num(v: float | None) -> float | None:

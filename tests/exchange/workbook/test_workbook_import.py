@@ -203,3 +203,21 @@ def test_rows_are_matched_by_natural_keys_and_duplicates_refused(steel):
     dup = [p for p in result.problems if p.key == "exchange.workbook.error.duplicate_key"]
     assert [(p.sheet, p.row, p.params) for p in dup] == [("processes", 5, {"first": 4})]
     assert not result.written
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimports_unchanged(steel):
+    from core.reporting import SourceStreamData, list_source_streams, update_source_stream
+
+    evil = '=HYPERLINK("http://evil.example","click")'
+    with steel.ctx() as ctx:
+        p2 = next(p for p in list_processes(ctx, period_id=steel.period.id) if p.code == "P2")
+        stream = list_source_streams(ctx, process_id=p2.id)[0]
+        update_source_stream(ctx, stream_id=stream.id, data=SourceStreamData(
+            name=evil, method=stream.method, params=stream.params), expected_version=stream.version)
+    data = steel.workbook()
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(L.SOURCE_STREAMS.title).to_python()
+    assert rows[3][1] == evil
+    before = state(steel)
+    with steel.ctx() as ctx:
+        result = import_workbook(ctx, steel.period.id, data)
+    assert result.problems == [] and result.changes == 0 and state(steel) == before
