@@ -10,7 +10,6 @@ import io
 import math
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -168,7 +167,7 @@ def open_workbook(data: bytes) -> dict[str, SheetData]:
         last_rows, data = _check_sheets(data)
     except ExchangeError:
         raise
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError, etree.LxmlError) as e:
+    except Exception as e:  # noqa: BLE001  (zipfile, zlib and lxml raise many types on damaged packages)
         raise ExchangeError("exchange.safety.not_xlsx_reason", reason=type(e).__name__) from None
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
