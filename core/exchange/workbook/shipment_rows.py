@@ -1,5 +1,5 @@
 """The shipments sheet: 200,000 rows are matched to what is stored by content within their order reference, checked
-by the shipment service's own validation, and written with one executemany per chunk."""
+by the shipment service's own validation, and written in chunks (an executemany; on PostgreSQL one INSERT … unnest per chunk)."""
 from __future__ import annotations
 
 import uuid
@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlmodel import select
 
 from core.errors import ConcurrentChange, ValidationFailed
@@ -16,6 +16,14 @@ from core.exchange.workbook.run import CHUNK, Run
 from core.reporting import shipments as shipment_service
 from core.reporting.shipments import ShipmentData
 from db.reporting_models import Shipment
+
+_PG_TYPES = {"id": "uuid", "org_id": "uuid", "period_id": "uuid", "customer_id": "uuid", "process_id": "uuid",
+             "cn_code": "text", "quantity": "float8", "shipped_on": "date", "order_reference": "text", "basis": "text",
+             "version": "int4", "created_by": "uuid", "created_at": "timestamptz", "updated_by": "uuid",
+             "updated_at": "timestamptz"}
+assert set(_PG_TYPES) == set(Shipment.__table__.columns.keys()), "the shipment table changed: update _PG_TYPES"
+_UNNEST = text(f"INSERT INTO shipment ({', '.join(_PG_TYPES)}) SELECT * FROM unnest("
+               + ", ".join(f"CAST(:{c} AS {t}[])" for c, t in _PG_TYPES.items()) + ")")
 
 
 class ShipmentSheet(Run):
@@ -89,16 +97,22 @@ class ShipmentSheet(Run):
         self.insert_shipments(inserts)
 
     def insert_shipments(self, rows: list[dict[str, Any]]) -> None:
-        """One executemany on the table (no ORM unit of work: 200,000 rows in seconds)."""
+        """Insert on the table (no ORM unit of work: 200,000 rows in seconds)."""
         if not self.write_bulk or not rows or (self.result.problems and self.all_or_nothing):
             return  # nothing will be kept
         stamp = dict(self.stamp(), period_id=self.period.id, version=1)
         # created_at a microsecond apart keeps the sheet's order for everything that lists by creation time
         first, self.inserted = stamp.pop("created_at"), self.inserted + len(rows)
         base = self.inserted - len(rows)
-        self.ctx.session.connection().execute(Shipment.__table__.insert(), [
-            dict(v, id=uuid.uuid4(), created_at=first + timedelta(microseconds=base + k), **stamp)
-            for k, v in enumerate(rows)])
+        records = [dict(v, id=uuid.uuid4(), created_at=first + timedelta(microseconds=base + k), **stamp)
+                   for k, v in enumerate(rows)]
+        connection = self.ctx.session.connection()
+        if connection.dialect.name == "postgresql":
+            # one INSERT … SELECT FROM unnest(arrays) per chunk: the server parses and plans it once, where an
+            # executemany sends (and, without prepared statements behind the pooler, plans) one INSERT per row
+            connection.execute(_UNNEST, {c: [r[c] for r in records] for c in _PG_TYPES})
+        else:
+            connection.execute(Shipment.__table__.insert(), records)
 
     def change_shipment(self, old: tuple, values: dict[str, Any]) -> None:
         result = self.ctx.session.execute(update(Shipment).where(
