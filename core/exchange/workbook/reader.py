@@ -59,16 +59,17 @@ class SheetData:
             return ""
         return get_column_letter(self.positions[key] + self.col_offset + 1)
 
-    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(Excel row number, column key → raw cell value) for every non-empty data row."""
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(Excel row number, the row's cells as calamine gives them) for every data row with a value; index the
+        cells with `positions`."""
+        used = sorted(self.positions.values())
         for n, values in enumerate(self.raw.iter_rows(), start=1):
             if n < L.FIRST_ROW:
                 continue
             if n > self.last_row:
                 break
-            cells = {k: (values[i] if i < len(values) else "") for k, i in self.positions.items()}
-            if any(v not in ("", None) for v in cells.values()):
-                yield n, cells
+            if any(i < len(values) and values[i] not in ("", None) for i in used):
+                yield n, values
 
 
 def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:

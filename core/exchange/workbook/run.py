@@ -112,13 +112,14 @@ class Run:
 
     def rows(self, sd: SheetData) -> Iterator[tuple[int, dict[str, Any]]]:
         """Typed rows; cells of the wrong type become problems and their row is skipped."""
+        converters = [(c.key, sd.positions[c.key], CONVERT[c.kind]) for c in sd.sheet.columns]
         for n, cells in sd.rows():
             values, bad = {}, False
-            for col in sd.sheet.columns:
+            for key, i, convert in converters:
                 try:
-                    values[col.key] = CONVERT[col.kind](cells[col.key])
+                    values[key] = convert(cells[i] if i < len(cells) else "")
                 except CellError as e:
-                    self.problem(sd, n, col.key, e.key, **e.params)
+                    self.problem(sd, n, key, e.key, **e.params)
                     bad = True
             self.done += 1
             if self.progress and self.done % 1000 == 0:
