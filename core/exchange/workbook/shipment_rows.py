@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlmodel import select
 
 from core.errors import ConcurrentChange, ValidationFailed
@@ -22,8 +22,8 @@ _PG_TYPES = {"id": "uuid", "org_id": "uuid", "period_id": "uuid", "customer_id":
              "version": "int4", "created_by": "uuid", "created_at": "timestamptz", "updated_by": "uuid",
              "updated_at": "timestamptz"}
 assert set(_PG_TYPES) == set(Shipment.__table__.columns.keys()), "the shipment table changed: update _PG_TYPES"
-_UNNEST = text(f"INSERT INTO shipment ({', '.join(_PG_TYPES)}) SELECT * FROM unnest("
-               + ", ".join(f"CAST(:{c} AS {t}[])" for c, t in _PG_TYPES.items()) + ")")
+_UNNEST = (f"INSERT INTO shipment ({', '.join(_PG_TYPES)}) SELECT * FROM unnest("
+           + ", ".join(f"CAST(%({c})b AS {t}[])" for c, t in _PG_TYPES.items()) + ")")
 
 
 class ShipmentSheet(Run):
@@ -110,7 +110,9 @@ class ShipmentSheet(Run):
         if connection.dialect.name == "postgresql":
             # one INSERT … SELECT FROM unnest(arrays) per chunk: the server parses and plans it once, where an
             # executemany sends (and, without prepared statements behind the pooler, plans) one INSERT per row
-            connection.execute(_UNNEST, {c: [r[c] for r in records] for c in _PG_TYPES})
+            # (arrays sent in binary: psycopg's text format escapes every element with a regex)
+            with connection.connection.driver_connection.cursor(binary=True) as cursor:
+                cursor.execute(_UNNEST, {c: [r[c] for r in records] for c in _PG_TYPES})
         else:
             connection.execute(Shipment.__table__.insert(), records)
 
