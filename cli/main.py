@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, data_import, engine, template
+from cli import admin, data_import, engine, exports, template
 
 app = typer.Typer(
     name="cbam",
@@ -18,6 +18,7 @@ admin.register(app)
 engine.register(app)
 template.register(app)
 data_import.register(app)
+exports.register(app)
 
 
 def main() -> None:

@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     app_db_password: str = Field(default="", alias="CBAM_APP_DB_PASSWORD")
     # The privacy policy version users must accept (the platform's policy, see README).
     privacy_policy_version: str = Field(default="1.0", alias="CBAM_PRIVACY_POLICY_VERSION")
+    # Evidence files: the largest upload accepted, in MB (1 MB = 1,048,576 bytes).
+    evidence_max_mb: int = Field(default=50, ge=1, le=2048, alias="CBAM_EVIDENCE_MAX_MB")
+    # Where evidence files are stored: "local" (a directory under data_dir) or "supabase" (Supabase Storage).
+    storage: str = Field(default="local", alias="CBAM_STORAGE")
+    # Supabase project URL and service-role key for Supabase Storage (server side only, never shown to users).
+    supabase_url: str = Field(default="", alias="SUPABASE_URL")
+    supabase_service_key: str = Field(default="", alias="SUPABASE_SERVICE_KEY")
+    # The private Supabase Storage bucket evidence files go to (objects under the organization's id).
+    storage_bucket: str = Field(default="evidence", alias="CBAM_STORAGE_BUCKET")
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
@@ -37,6 +46,10 @@ class Settings(BaseSettings):
             raise ValueError("CBAM_ENV must be development, production or test")
         if self.environment == "production" and self.allow_local_login:
             raise ValueError("CBAM_ALLOW_LOCAL_LOGIN cannot be set in production")
+        if self.storage not in ("local", "supabase"):
+            raise ValueError("CBAM_STORAGE must be local or supabase")
+        if self.storage == "supabase" and not (self.supabase_url and self.supabase_service_key):
+            raise ValueError("CBAM_STORAGE=supabase needs SUPABASE_URL and SUPABASE_SERVICE_KEY")
         if self.environment == "production" and not self.database_url:
             raise ValueError("production needs DATABASE_URL (PostgreSQL)")
         return self

@@ -139,3 +139,12 @@ TENANT_TABLES = ("membership", "installation")
 from db.reporting_models import REPORTING_TABLES  # noqa: E402
 
 TENANT_TABLES = TENANT_TABLES + REPORTING_TABLES
+
+# The exchange tables (issue 5): the customer request log.
+from db.exchange_models import EXCHANGE_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + EXCHANGE_TABLES
+# Evidence files and their links to figures (issue 7).
+from db.evidence_models import EVIDENCE_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + EVIDENCE_TABLES

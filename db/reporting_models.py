@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field
 
 from db.models import TenantColumns, _id
@@ -141,6 +141,10 @@ class Customer(TenantColumns, table=True):
 
 class Shipment(TenantColumns, table=True):
     """Goods shipped to a customer; its date puts it in a quarter of the period's year."""
+
+    # the listing order of the shipments page (core/reporting/shipments.py LISTING_ORDER): one page of a large
+    # period is read from this index
+    __table_args__ = (Index("ix_shipment_listing", "org_id", "period_id", "shipped_on", "created_at", "id"),)
 
     id: uuid.UUID = _id()
     period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))

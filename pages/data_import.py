@@ -15,10 +15,10 @@ from core.exchange.workbook import (
 )
 from core.exchange.workbook.writer import header
 from core.i18n import error_text
-from core.installations import list_installations
-from core.reporting import EDITABLE, list_periods
+from core.reporting import EDITABLE
 from ui.forms import show_flash
 from ui.navigation import guard
+from ui.period_picker import pick_period
 from ui.state import context, lang, tr
 
 guard("data_import")
@@ -26,22 +26,7 @@ guard("data_import")
 st.title(tr("page.data_import"))
 show_flash()
 st.caption(tr("data_import.intro"))
-with context() as ctx:
-    installations = list_installations(ctx)
-if not installations:
-    st.info(tr("reporting.no_installation"), icon=":material/info:")
-    st.stop()
-names = {i.id: i.name for i in installations}
-inst_id = st.selectbox(tr("reporting.installation"), list(names), format_func=names.get, key="di_installation")
-with context() as ctx:
-    periods = list_periods(ctx, installation_id=inst_id)
-if not periods:
-    st.info(tr("reporting.no_period"), icon=":material/info:")
-    st.stop()
-labels = {p.id: tr("reporting.period_label", year=p.year, version=p.version_no,
-                   status=tr(f"reporting.status.{p.status}")) for p in periods}
-period_id = st.selectbox(tr("reporting.period"), list(labels), format_func=labels.get, key="di_period")
-period = next(p for p in periods if p.id == period_id)
+period = pick_period("di")  # the same installation and period as on the other pages
 
 prepared = st.session_state.get("di_workbook")
 if prepared is None or prepared[0] != (period.id, period.version):

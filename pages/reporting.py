@@ -2,16 +2,11 @@
 import streamlit as st
 
 from core.access import Permission, can
-from core.errors import DomainError
-from core.i18n import error_text
-from core.installations import list_installations
 from core.reporting import (
     add_comment,
     approve_period,
     create_period,
     list_comments,
-    list_periods,
-    live_results,
     period_history,
     reopen_period,
     request_changes,
@@ -20,25 +15,23 @@ from core.reporting import (
     submit_period,
 )
 from core.reporting.quality import period_findings
+from ui.field_link import field_link
 from ui.forms import field_error, form_error, run_action
 from ui.navigation import guard
-from ui.state import context, lang, tr
+from ui.period_picker import pick_period
+from ui.results import load_results, show_results
+from ui.state import context, tr
 
 guard("reporting")
 
 st.title(tr("page.reporting"))
 with context() as ctx:
-    installations = list_installations(ctx)
     role = ctx.role
-if not installations:
-    st.info(tr("reporting.no_installation"), icon=":material/info:")
-    st.stop()
-names = {i.id: i.name for i in installations}
-inst_id = st.selectbox(tr("reporting.installation"), list(names), format_func=names.get, key="rep_installation")
-with context() as ctx:
-    periods = list_periods(ctx, installation_id=inst_id)
 
-if can(role, Permission.DATA_EDIT):
+
+def _new_period(inst_id) -> None:
+    if not can(role, Permission.DATA_EDIT):
+        return
     with st.expander(tr("reporting.new_period")):
         form_error("rep_new")
         with st.form("rep_new"):
@@ -49,16 +42,12 @@ if can(role, Permission.DATA_EDIT):
                     with context() as c:
                         create_period(c, installation_id=inst_id, year=int(year))
                 run_action("rep_new", _create, "common.saved")
-if not periods:
-    st.info(tr("reporting.no_period"), icon=":material/info:")
-    st.stop()
 
-labels = {p.id: tr("reporting.period_label", year=p.year, version=p.version_no,
-                   status=tr(f"reporting.status.{p.status}")) for p in periods}
-period_id = st.selectbox(tr("reporting.period"), list(labels), format_func=labels.get, key="rep_period")
-period = next(p for p in periods if p.id == period_id)
 
-st.subheader(labels[period.id])
+period = pick_period("rep", below_installation=_new_period)
+label = tr("reporting.period_label", year=period.year, version=period.version_no,
+           status=tr(f"reporting.status.{period.status}"))
+st.subheader(label)
 if period.snapshot_hash:
     st.caption(tr("reporting.snapshot", hash=period.snapshot_hash))
 else:
@@ -91,40 +80,25 @@ if period.status == "approved" and can(role, Permission.DATA_EDIT):
 results_tab, quality_tab, comments_tab, history_tab = st.tabs(
     [tr("reporting.results"), tr("reporting.quality"), tr("reporting.comments"), tr("reporting.history")])
 with results_tab:
-    try:
-        with context() as ctx:
-            results = live_results(ctx, period_id=period.id)
-    except DomainError as exc:
-        st.error(error_text(exc, lang()))
-        results = None
+    results = load_results(period.id)
     if results:
-        c1, c2 = st.columns(2)
-        c1.metric(tr("reporting.certificates"), f"{results.total_certificates:,.1f}")
-        c2.metric(tr("reporting.cost"), "—" if results.total_cost_eur is None else f"€ {results.total_cost_eur:,.2f}")
-        st.dataframe([{tr("reporting.process"): f"{p.code} {p.name}", tr("reporting.cn_code"): p.cn_code or "",
-                       tr("reporting.see_direct"): round(p.see_direct, 6), tr("reporting.see_indirect"):
-                       round(p.see_indirect, 6), tr("reporting.see_basis"): round(p.cbam_basis, 6)}
-                      for p in results.processes], hide_index=True, width="stretch")
-        for p in results.processes:
-            with st.expander(tr("reporting.why", process=p.code)):
-                for term in p.terms:
-                    st.markdown(f"**{tr(term.label_key)}**: {term.value:,.6g} {term.unit}")
-                    if term.formula:
-                        st.caption(tr("reporting.formula", formula=term.formula, source=term.source or "-"))
+        show_results(results)
 with quality_tab:
     with context() as ctx:
-        findings = period_findings(ctx, period_id=period.id)
+        findings = period_findings(ctx, period_id=period.id, results=results)
     if not findings:
         st.success(tr("reporting.no_findings"))
     for f in findings:
         show = st.error if f.severity == "blocking" else st.warning
         show(f"{tr('quality.severity.' + f.severity)} {f.rule}: {tr(f.key, **f.params)} — {f.path}")
+        field_link(period.id, f.path)
 with comments_tab:
     with context() as ctx:
         comments = list_comments(ctx, period_id=period.id)
     for cm in comments:
         st.markdown(tr("reporting.comment_line", path=cm.field_path, text=cm.text,
                        state=tr("reporting.resolved" if cm.resolved else "reporting.open")))
+        field_link(period.id, cm.field_path)
         if not cm.resolved and (can(role, Permission.DATA_EDIT) or can(role, Permission.REVIEW_COMMENT)):
             if st.button(tr("reporting.resolve"), key=f"rep_resolve_{cm.id}"):
                 def _resolve(cid=cm.id, v=cm.version) -> None:

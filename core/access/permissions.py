@@ -36,6 +36,8 @@ class Permission(StrEnum):
     PERIOD_SUBMIT = "period.submit"    # hand a draft in for review
     PERIOD_REVIEW = "period.review"    # take a submitted period into review, request changes
     PERIOD_APPROVE = "period.approve"  # approve and freeze a period as a hashed snapshot
+    EXCHANGE_SEND = "exchange.send"    # log customer requests, build and send data packs to EU customers
+    EVIDENCE_EDIT = "evidence.edit"    # upload, replace, link and delete evidence files
 
 
 _ALL = set(Permission)
@@ -43,7 +45,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(_ALL - {Permission.PRIVACY_MANAGE}),
     Role.EDITOR: frozenset({
         Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.INSTALLATION_VIEW, Permission.INSTALLATION_EDIT,
-        Permission.DATA_VIEW, Permission.DATA_EDIT, Permission.PERIOD_SUBMIT,
+        Permission.DATA_VIEW, Permission.DATA_EDIT, Permission.PERIOD_SUBMIT, Permission.EXCHANGE_SEND,
+        Permission.EVIDENCE_EDIT,
     }),
     Role.VIEWER: frozenset({Permission.ORG_VIEW, Permission.INSTALLATION_VIEW, Permission.DATA_VIEW}),
     Role.CONSULTANT: frozenset({
@@ -74,8 +77,13 @@ PAGES: dict[str, Permission | None] = {
     "members": Permission.MEMBERS_VIEW,
     "installations": Permission.INSTALLATION_VIEW,
     "reporting": Permission.DATA_VIEW,
+    "processes": Permission.DATA_VIEW,
+    "precursors": Permission.DATA_VIEW,
+    "shipments": Permission.DATA_VIEW,
     "customers": Permission.DATA_VIEW,
     "data_import": Permission.DATA_EDIT,
+    "exports": Permission.DATA_VIEW,
+    "evidence": Permission.DATA_VIEW,
     "audit_log": Permission.AUDIT_VIEW,
     "profile": None,
 }

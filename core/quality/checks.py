@@ -276,10 +276,12 @@ def see_vs_default(d: QualityInput, ref: ReferenceData) -> Hits:
     from core.cbam import evaluate_data
     from core.errors import DomainError
 
-    try:
-        ev = evaluate_data(dict(d.scenario, imports=[]))
-    except DomainError:
-        return  # the blocking rules and the engine's own error say what is wrong
+    ev = d.evaluation
+    if ev is None:
+        try:
+            ev = evaluate_data(dict(d.scenario, imports=[]))
+        except DomainError:
+            return  # the blocking rules and the engine's own error say what is wrong
     country = str(_dict(d.scenario.get("installation")).get("country") or "")
     for i, p in _processes(d):
         cn = _str(p.get("cn_code"))

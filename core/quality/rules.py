@@ -31,6 +31,8 @@ class QualityInput:
     shipments: list[dict[str, Any]] = field(default_factory=list)   # {"id", "customer", "process", "cn_code", "quantity", "date"}
     # figure path → number of evidence files linked; None while the organization keeps no evidence yet
     evidence: dict[str, int] | None = None
+    # the engine's evaluation of `scenario`, when the caller has already made it (one page render, one evaluation)
+    evaluation: Any = None
 
 
 @dataclass(frozen=True)

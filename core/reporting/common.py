@@ -99,3 +99,42 @@ def category_error(value: str | None, ref: ReferenceData) -> Error:
 
 def clean_cn(value: str | None) -> str | None:
     return value.replace(" ", "") if value else None
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def category_key(category: str) -> str:
+    """The message key of a goods category's name (`entry.category.crude_steel`): the reference data is English."""
+    return "entry.category." + _slug(category)
+
+
+def route_key(route: str) -> str:
+    """The message key of a production route's name (`entry.route.electric_arc_furnace`)."""
+    return "entry.route." + _slug(route)
+
+
+def qualifying_key(parameter: str) -> str:
+    """The message key of a qualifying parameter's name (`entry.qp.t_scrap_per_t_steel`)."""
+    return "entry.qp." + _slug(parameter)
+
+
+def cn_catalog(category: str | None = None) -> list[tuple[str, str, str]]:
+    """(CN code, goods category, English description) of every CBAM good (Annex I), optionally of one category."""
+    ref = reference()
+    canonical = ref.canonical_category(category) if category else None
+    return [(code, cat, ref.cn_descriptions.get(code, "")) for code, cat in sorted(ref.cn_categories.items())
+            if canonical is None or cat == canonical]
+
+
+def goods_categories() -> dict[str, tuple[str, ...]]:
+    """Goods category → its production routes (template v2.1.1 sheet c_CodeLists)."""
+    return {name: cat.production_routes for name, cat in reference().categories.items()}
+
+
+def qualifying_parameters(category: str) -> tuple[str, ...]:
+    """The qualifying parameters the template asks for a goods category (Impl. Reg. (EU) 2023/1773 Annex IV)."""
+    ref = reference()
+    canonical = ref.canonical_category(category or "")
+    return ref.categories[canonical].qualifying_parameters if canonical else ()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import select
 
 from core.access import Permission
-from core.cbam import Term, evaluate_data
+from core.cbam import Evaluation, Term, evaluate_data
 from core.context import Context
 from core.errors import DomainError
 from core.records import get_scoped
@@ -162,6 +162,7 @@ class LiveResults:
     total_cost_eur: Decimal | None
     reference_versions: dict[str, str]
     flags: list[dict[str, Any]]
+    evaluation: Evaluation | None = None  # the engine's own result, for the quality rules of the same render
 
 
 def live_results(ctx: Context, *, period_id: uuid.UUID) -> LiveResults:
@@ -181,4 +182,4 @@ def live_results(ctx: Context, *, period_id: uuid.UUID) -> LiveResults:
     costs = [ShipmentCost(s.id, s.customer_id, r.cn_code, r.quantity, r.quarter, r.basis, r.embedded_emissions,
                           r.certificates, r.cost_eur, list(r.terms)) for s, r in zip(shipments, ev.imports, strict=True)]
     return LiveResults(period.id, period.version_no, period.status, snap.hash if snap else None, processes, costs,
-                       ev.total_certificates, ev.total_cost_eur, ev.reference_versions, ev.flags)
+                       ev.total_certificates, ev.total_cost_eur, ev.reference_versions, ev.flags, ev)

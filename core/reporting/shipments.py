@@ -3,11 +3,12 @@ certificate price (Reg. (EU) 2023/956 Art. 21(1a): quarterly average price in 20
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlmodel import select
+from sqlmodel import func, select
 
 from core.access import Permission
 from core.context import Context
@@ -17,6 +18,10 @@ from core.reporting.common import clean_cn, cn_error, period_for_edit, positive,
 from db.reporting_models import Customer, ProductionProcess, ReportingPeriod, Shipment
 
 BASES = ("actual", "default")  # priced on the installation's actual SEE, or on default values
+MAX_PAGE = 500  # rows one listing call returns at most
+# The order shipments are listed in everywhere (pages, the scenario's imports, the quality rules), so that
+# "imports[7]" names the same row on every screen.
+LISTING_ORDER = (Shipment.shipped_on, Shipment.created_at, Shipment.id)
 
 
 def quarter_of(day: date) -> int:
@@ -67,7 +72,7 @@ def _validate(ctx: Context, period: ReportingPeriod, data: ShipmentData) -> None
 def list_shipments(ctx: Context, *, period_id: uuid.UUID) -> list[Shipment]:
     ctx.require(Permission.DATA_VIEW)
     return list(ctx.session.exec(select(Shipment).where(Shipment.org_id == ctx.tenant, Shipment.period_id == period_id)
-                                 .order_by(Shipment.shipped_on, Shipment.created_at)))
+                                 .order_by(*LISTING_ORDER)))
 
 
 def add_shipment(ctx: Context, *, period_id: uuid.UUID, data: ShipmentData) -> Shipment:
@@ -90,3 +95,42 @@ def delete_shipment(ctx: Context, *, shipment_id: uuid.UUID, expected_version: i
     row = get_scoped(ctx, Shipment, shipment_id)
     period_for_edit(ctx, row.period_id)
     delete(ctx, row, expected_version, action="shipment.deleted")
+
+
+@dataclass(slots=True)
+class ShipmentPage:
+    rows: list[Shipment]
+    total: int  # rows matching the filters, over every page
+    offset: int
+    limit: int
+
+
+def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * (quarter - 1) + 1, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return start, end
+
+
+def page_shipments(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID | None = None,
+                   quarter: int | None = None, offset: int = 0, limit: int = 100) -> ShipmentPage:
+    """One page of the period's shipments, filtered by customer and quarter in SQL (LIMIT/OFFSET and a COUNT):
+    a period may hold hundreds of thousands of rows and only one page is ever loaded."""
+    ctx.require(Permission.DATA_VIEW)
+    period = get_scoped(ctx, ReportingPeriod, period_id)
+    conds = [Shipment.org_id == ctx.tenant, Shipment.period_id == period.id]
+    if customer_id is not None:
+        conds.append(Shipment.customer_id == customer_id)
+    if quarter is not None:
+        if quarter not in (1, 2, 3, 4):
+            raise ValidationFailed({"quarter": ("validation.choice", {})})
+        start, end = _quarter_bounds(period.year, quarter)
+        conds += [Shipment.shipped_on >= start, Shipment.shipped_on < end]
+    limit = max(1, min(int(limit), MAX_PAGE))
+    offset = max(0, int(offset))
+    total = ctx.session.exec(select(func.count()).select_from(Shipment).where(*conds)).one()
+    # the page's ids first, from the listing index alone (OFFSET steps over index entries, not rows), then the rows
+    ids = select(Shipment.id).where(*conds).order_by(*LISTING_ORDER).offset(offset).limit(limit).subquery()
+    rows = list(ctx.session.exec(select(Shipment).where(Shipment.org_id == ctx.tenant, Shipment.id.in_(select(ids.c.id)))
+                                 .order_by(*LISTING_ORDER)))
+    return ShipmentPage(rows, total, offset, limit)
+

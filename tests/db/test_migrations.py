@@ -1,4 +1,6 @@
 """One migration history for both databases: upgrade, downgrade to nothing, upgrade again."""
+from pathlib import Path
+
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
@@ -20,8 +22,14 @@ def _roundtrip(url):
     assert current(url) == HEAD
 
 
-def test_head_is_the_reporting_migration():
-    assert HEAD == "0003"
+def test_history_is_one_line_in_file_order():
+    """Migrations form a single chain, each revising the one numbered before it, ending at the newest file."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+    chain = [rev.revision for rev in script.walk_revisions()][::-1]
+    files = sorted(p.name.split("_")[0] for p in Path(script.versions).glob("0*.py"))
+    assert chain == files
+    assert HEAD == files[-1]
 
 
 def test_sqlite_roundtrip(tmp_path):

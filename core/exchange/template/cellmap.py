@@ -10,6 +10,7 @@ from __future__ import annotations
 SHEET_PART = {
     "A_InstData": "xl/worksheets/sheet5.xml",
     "B_EmInst": "xl/worksheets/sheet6.xml",
+    "C_Emissions&Energy": "xl/worksheets/sheet7.xml",
     "D_Processes": "xl/worksheets/sheet8.xml",
     "E_PurchPrec": "xl/worksheets/sheet9.xml",
     "Summary_Products": "xl/worksheets/sheet13.xml",
@@ -25,6 +26,12 @@ MAX_SOURCE_STREAMS = 75  # combustion, process emissions, mass balance
 MAX_PFC_STREAMS = 10
 MAX_MEASUREMENT_STREAMS = 10
 MAX_PRODUCTS = 30
+
+# --- C_Emissions&Energy ----------------------------------------------------------------------------------
+# §2(a) row 26 "manual entries", column M "Total indirect emissions" (tCO2e): "The entry of total indirect emissions
+# must always be entered manually" [T C_Emissions&Energy E23]. The direct columns H–K of that row override the
+# automatic totals from B_EmInst only when B is incomplete, so they stay empty.
+C_TOTAL_INDIRECT = "M26"
 
 # --- A_InstData ------------------------------------------------------------------------------------------
 INST_PERIOD_START = "I9"   # date (serial number)

@@ -173,6 +173,14 @@ def import_template(source: str | Path | bytes) -> dict[str, Any]:
         if proc and cn and proc not in cn_of:
             cn_of[proc] = cn.replace(" ", "")
     streams = _streams(b)
+    # Our export names each source stream "[P1] …"; a supplier's template names them freely. Streams no process
+    # claims (no prefix, or a prefix that is no process id) are not dropped: with one process they are its
+    # streams; otherwise each process keeps its DirEm from D_Processes and they are returned unattributed.
+    ids = {pid for _, pid, _ in slots}
+    unowned = [s for owner, ss in streams.items() if owner not in ids for s in
+               (ss if owner is None else [{**x, "name": f"[{owner}] {x.get('name', '')}".rstrip()} for x in ss])]
+    if unowned and len(slots) == 1 and not streams.get(slots[0][1]):
+        streams[slots[0][1]], unowned = unowned, []
     c = m.process_cell
     processes = []
     for k, pid, cat in slots:
@@ -216,9 +224,12 @@ def import_template(source: str | Path | bytes) -> dict[str, Any]:
             "see_indirect": e.num(m.E_EL_SPECIFIC + r, "L") * e.num(m.E_EL_EF + r, "L"),
             "data_source": "default" if source == "default" else "actual",
         })
-    return {
+    out = {
         "format": FORMAT, "name": str(inst_name), "source": "communication template import",
         "reporting_year": year,
         "installation": {"name": str(inst_name), "country": names_to_code.get(country_name or "", country_name or "")},
         "processes": processes, "purchased_precursors": precursors, "imports": [],
     }
+    if unowned:
+        out["unattributed_source_streams"] = unowned
+    return out

@@ -189,8 +189,12 @@ def export_template(data: dict[str, Any]) -> bytes:
         if p.cn_code:
             products[f"{m.PRODUCT_CN_COL}{row}"] = p.cn_code[:8]
         products[f"{m.PRODUCT_NAME_COL}{row}"] = p.id
+    # Installation-level indirect emissions: the electricity the production processes consumed times its factor
+    # (the scenario holds no non-CBAM consumption).
+    indirect = sum(p.electricity.consumed_mwh * p.electricity.ef for p in sc.processes)
     return write_package({
         m.SHEET_PART["A_InstData"]: _inst(sc),
+        m.SHEET_PART["C_Emissions&Energy"]: {m.C_TOTAL_INDIRECT: indirect},
         m.SHEET_PART["B_EmInst"]: _stream_cells(sc),
         m.SHEET_PART["D_Processes"]: d_cells,
         m.SHEET_PART["E_PurchPrec"]: e_cells,

@@ -1,0 +1,66 @@
+"""Helpers of the export tests: an approved (frozen) period holding the demo steel data, entered through the
+services like the app does."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from core.demo.seed import DEMO_SCENARIO
+from core.exchange.registry import ReportDetails
+from core.reporting import approve_period, get_period, submit_period
+from tests.factories import (
+    add_member,
+    context,
+    enter_scenario,
+    make_customer,
+    make_installation,
+    make_org,
+    make_period,
+    make_user,
+)
+
+DETAILS = ReportDetails(declarant_city="Duisburg", declarant_street="Hafenstraße 1", declarant_postcode="47119",
+                        installation_city="Fuzhou", signatory_name="Jonas Weber", signatory_position="CBAM officer",
+                        signature_place="Duisburg")
+
+
+@dataclass
+class Team:
+    engine: object
+    org: object
+    owner: object
+    editor: object
+    viewer: object
+    consultant: object
+    dpo: object
+    period: object
+    customer: object
+    other_customer: object
+
+    def ctx(self, who=None):
+        return context(self.engine, who or self.owner, self.org)
+
+
+def approved_steel(engine, *, customer_name: str = "Rheinstahl Handel GmbH", approve: bool = True) -> Team:
+    owner = make_user(engine, name="Wang Li")
+    org = make_org(engine, owner, name_en="Demo Steel Co., Ltd.")
+    people = {}
+    for role in ("editor", "viewer", "consultant", "dpo"):
+        people[role] = make_user(engine, name=f"{role} person")
+        add_member(engine, owner, org, people[role], role)
+    inst = make_installation(engine, owner, org, name="福州热轧厂 Fuzhou hot rolling mill", country="CN",
+                             unlocode="CNFOC", latitude=26.0, longitude=119.4,
+                             economic_activity="Hot rolling of steel (NACE 24.10)")
+    period = make_period(engine, owner, org, installation_id=inst.id, year=2026)
+    customer = make_customer(engine, owner, org, name=customer_name, eori="DE123456789012345",
+                             contact_name="Jonas Weber", contact_email="j.weber@rheinstahl.example")
+    other = make_customer(engine, owner, org, name="Rotterdam Metals BV", eori="NL123456789", country="NL")
+    scenario = json.loads(DEMO_SCENARIO.read_text(encoding="utf-8"))
+    enter_scenario(engine, owner, org, period.id, scenario, customer_id=customer.id)
+    if approve:
+        with context(engine, owner, org) as ctx:
+            p = submit_period(ctx, period_id=period.id,
+                              expected_version=get_period(ctx, period_id=period.id).version)
+            period = approve_period(ctx, period_id=period.id, expected_version=p.version)
+    return Team(engine, org, owner, people["editor"], people["viewer"], people["consultant"], people["dpo"],
+                period, customer, other)

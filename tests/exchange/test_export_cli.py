@@ -1,0 +1,61 @@
+"""`cbam export xml` and `cbam export pack`: the CLI acts as a named member, with that member's role."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from core.exchange.registry import check_report
+from core.settings import get_settings
+from db.migrate import upgrade
+from db.session import get_engine, make_engine
+from tests.exchange.exports_support import approved_steel
+
+DETAILS = ["--declarant-city", "Duisburg", "--installation-city", "Fuzhou", "--signatory", "Jonas Weber",
+           "--position", "CBAM officer", "--place", "Duisburg"]
+
+
+def _team():
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    url = get_settings().effective_database_url
+    upgrade(url)
+    return approved_steel(make_engine(url))
+
+
+def test_export_xml_and_pack(tmp_path: Path):
+    team = _team()
+    base = ["--org", "Demo Steel Co., Ltd.", "--period", "2026", "--customer", "DE123456789012345"]
+    out = tmp_path / "q1.xml"
+    r = CliRunner().invoke(app, ["export", "xml", *base, "--as", team.viewer.email, "--quarter", "1", "-o", str(out),
+                                 *DETAILS])
+    assert r.exit_code == 0, r.output
+    assert check_report(out.read_bytes()) == []
+    assert team.period.snapshot_hash in r.output
+
+    zpath = tmp_path / "pack.zip"
+    r = CliRunner().invoke(app, ["export", "pack", *base, "--as", team.viewer.email, "-o", str(zpath), *DETAILS])
+    assert r.exit_code == 2 and "error.permission_denied" in r.output and not zpath.exists()  # a viewer may not send
+    r = CliRunner().invoke(app, ["export", "pack", *base, "--as", team.editor.email, "-o", str(zpath), *DETAILS])
+    assert r.exit_code == 0, r.output
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(zpath.read_bytes())).read("manifest.json"))
+    assert manifest["snapshot"]["sha256"] == team.period.snapshot_hash
+
+
+def test_problems_are_listed_and_nothing_is_written(tmp_path: Path):
+    team = _team()
+    out = tmp_path / "q1.xml"
+    r = CliRunner().invoke(app, ["export", "xml", "--org", "Demo Steel Co., Ltd.", "--period", "2026/v1",
+                                 "--customer", "DE123456789012345", "--as", team.owner.email, "--quarter", "1",
+                                 "-o", str(out)])
+    assert r.exit_code == 2 and not out.exists()
+    err = json.loads(r.output.strip().splitlines()[-1])
+    assert err["error"]["key"] == "pack.error.xml_problems"
+    assert "The customer's city is required by the registry report." in [p["message"] for p in err["problems"]]
+    r = CliRunner().invoke(app, ["export", "xml", "--org", "Nobody Ltd", "--period", "2026", "--customer", "X",
+                                 "--as", team.owner.email, "--quarter", "1", "-o", str(out)])
+    assert r.exit_code == 2 and "error.not_found" in r.output

@@ -1,0 +1,40 @@
+"""The engine's live results as the reporting and the processes pages show them: totals, SEE per process, and a
+"why this number" expander for each."""
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from core.errors import DomainError
+from core.i18n import error_text
+from core.reporting import LiveResults, live_results
+from ui.state import context, lang, tr
+
+
+def load_results(period_id: uuid.UUID) -> LiveResults | None:
+    """The period's results, or None after showing why the engine cannot evaluate the data yet."""
+    try:
+        with context() as ctx:
+            return live_results(ctx, period_id=period_id)
+    except DomainError as exc:
+        st.warning(error_text(exc, lang()), icon=":material/pending:")
+        return None
+
+
+def show_results(results: LiveResults, *, codes: list[str] | None = None) -> None:
+    """Totals, the SEE table and the explanations; `codes` limits the processes shown."""
+    c1, c2 = st.columns(2)
+    c1.metric(tr("reporting.certificates"), f"{results.total_certificates:,.1f}")
+    c2.metric(tr("reporting.cost"), "—" if results.total_cost_eur is None else f"€ {results.total_cost_eur:,.2f}")
+    processes = [p for p in results.processes if codes is None or p.code in codes]
+    st.dataframe([{tr("reporting.process"): f"{p.code} {p.name}", tr("reporting.cn_code"): p.cn_code or "",
+                   tr("reporting.see_direct"): round(p.see_direct, 6), tr("reporting.see_indirect"):
+                   round(p.see_indirect, 6), tr("reporting.see_basis"): round(p.cbam_basis, 6)}
+                  for p in processes], hide_index=True, width="stretch")
+    for p in processes:
+        with st.expander(tr("reporting.why", process=p.code)):
+            for term in p.terms:
+                st.markdown(f"**{tr(term.label_key)}**: {term.value:,.6g} {term.unit}")
+                if term.formula:
+                    st.caption(tr("reporting.formula", formula=term.formula, source=term.source or "-"))
