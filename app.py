@@ -61,7 +61,7 @@ else:
     role = roles.get(org_id)
     if a.org_id != org_id or a.role != role:
         set_acting(Acting(a.user_id, a.issuer, a.subject, a.email, org_id, role))
-    nav = st.navigation(pages_for_role(role, has_org=org_id is not None))
+    nav = st.navigation(pages_for_role(role, has_org=org_id is not None), expanded=True)  # every page in view
 
 with st.sidebar:
     st.caption(tr("sidebar.signed_in_as", name=display_name))

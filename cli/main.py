@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, engine, exports, template
+from cli import admin, data_import, engine, exports, template
 
 app = typer.Typer(
     name="cbam",
@@ -17,6 +17,7 @@ app = typer.Typer(
 admin.register(app)
 engine.register(app)
 template.register(app)
+data_import.register(app)
 exports.register(app)
 
 

@@ -21,6 +21,7 @@ ICONS = {
     "precursors": ":material/inventory_2:",
     "shipments": ":material/directions_boat:",
     "customers": ":material/local_shipping:",
+    "data_import": ":material/upload_file:",
     "exports": ":material/outbox:",
     "evidence": ":material/attach_file:",
     "emissions": ":material/co2:",

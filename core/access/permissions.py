@@ -81,6 +81,7 @@ PAGES: dict[str, Permission | None] = {
     "precursors": Permission.DATA_VIEW,
     "shipments": Permission.DATA_VIEW,
     "customers": Permission.DATA_VIEW,
+    "data_import": Permission.DATA_EDIT,
     "exports": Permission.DATA_VIEW,
     "evidence": Permission.DATA_VIEW,
     "emissions": Permission.DATA_VIEW,  # dashboards read what DATA_VIEW may read

@@ -4,6 +4,9 @@ from __future__ import annotations
 import math
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlmodel import select
 
@@ -23,8 +26,22 @@ EDITABLE = (DRAFT, CHANGES_REQUESTED)
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")  # process / precursor ids in the scenario ("P1", "PP1")
 
 
+_PINNED: ContextVar[ReferenceData | None] = ContextVar("pinned_reference", default=None)
+
+
 def reference() -> ReferenceData:
-    return load_reference()
+    return _PINNED.get() or load_reference()
+
+
+@contextmanager
+def pinned_reference() -> Iterator[ReferenceData]:
+    """Within one bulk operation (a workbook import of 200,000 rows) read the reference data once, not per row
+    (each `load_reference()` checks the registry file). Context-local, so other requests are unaffected."""
+    token = _PINNED.set(load_reference())
+    try:
+        yield _PINNED.get()
+    finally:
+        _PINNED.reset(token)
 
 
 def lock_period(ctx: Context, period_id: uuid.UUID) -> ReportingPeriod:
