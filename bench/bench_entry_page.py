@@ -129,6 +129,21 @@ def main() -> None:
         times.append(time.perf_counter() - t0)
     print(f"shipments page 1,000 through AppTest: median {statistics.median(times):.3f} s")
 
+    # the other pages of the same period, which read all of its shipments' totals (live results, findings)
+    for name in ("reporting", "processes", "precursors", "emissions", "costs"):
+        at.switch_page(str(ROOT / "pages" / f"{name}.py"))
+        t0 = time.perf_counter()
+        at.run()
+        first = time.perf_counter() - t0
+        assert not at.exception, [e.value for e in at.exception]
+        times = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t0)
+        print(f"{name} page through AppTest with the same {args.rows:,} shipments: first {first:.3f} s, "
+              f"median {statistics.median(times):.3f} s (max {max(times):.3f})")
+
 
 if __name__ == "__main__":
     main()

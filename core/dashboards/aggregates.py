@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, cast, extract, func, literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 
 from core.context import Context
 from core.dashboards.filters import Filters
+from core.reporting.shipments import quarter_of_date
 from db.models import Installation
 from db.reporting_models import (
     Customer,
@@ -64,13 +65,6 @@ def latest_periods(ctx: Context, flt: Filters | None = None) -> list[PeriodRow]:
     if flt.year:
         q = q.where(p.year == flt.year)
     return [PeriodRow(*r) for r in ctx.session.execute(q.order_by(p.year.desc(), p.installation_id))]
-
-
-def quarter_of_date(column):
-    """The quarter of a date column, computed in the database."""
-    # `//` (floor division): `/` is true division in SQLAlchemy 2 and becomes NUMERIC on PostgreSQL, which the cast
-    # would round (March: 5/3 = 1.67 → 2)
-    return (cast(extract("month", column), Integer) + 2) // 3
 
 
 def shipment_groups(ctx: Context, period_ids: list[uuid.UUID], flt: Filters | None = None, *,

@@ -65,8 +65,9 @@ def _rows(ctx: Context, model, *conds, order=()) -> list:
     return list(ctx.session.exec(select(model).where(model.org_id == ctx.tenant, *conds).order_by(*order)))
 
 
-def targets_of(ctx: Context, period: ReportingPeriod) -> list[Target]:
-    """In the order, and with the indexes, of `core.reporting.scenario.scenario_of`."""
+def targets_of(ctx: Context, period: ReportingPeriod, *, with_shipments: bool = True) -> list[Target]:
+    """In the order, and with the indexes, of `core.reporting.scenario.scenario_of`. Without shipments for
+    coverage and DQ28, which count none of them (a period can hold 200,000)."""
     out: list[Target] = []
     procs = _rows(ctx, ProductionProcess, ProductionProcess.period_id == period.id, order=(ProductionProcess.code,))
     streams = _rows(ctx, SourceStream, SourceStream.process_id.in_([p.id for p in procs]),
@@ -85,8 +86,9 @@ def targets_of(ctx: Context, period: ReportingPeriod) -> list[Target]:
         out.append(Target(PRECURSOR, pp.id, f"{pp.code} {pp.cn_code}",
                           {f: path.format(i=k) for f, (path, _) in FIELDS[PRECURSOR].items()},
                           frozenset({"see_direct"})))
-    for m, sh in enumerate(_rows(ctx, Shipment, Shipment.period_id == period.id,
-                                 order=(Shipment.shipped_on, Shipment.created_at, Shipment.id))):
+    shipments = _rows(ctx, Shipment, Shipment.period_id == period.id,
+                      order=(Shipment.shipped_on, Shipment.created_at, Shipment.id)) if with_shipments else []
+    for m, sh in enumerate(shipments):
         out.append(Target(SHIPMENT, sh.id, f"{sh.shipped_on.isoformat()} {sh.cn_code} {sh.order_reference}".strip(),
                           {"quantity": FIELDS[SHIPMENT]["quantity"][0].format(i=m)}, frozenset()))
     out.append(Target(PERIOD, period.id, f"{period.year} v{period.version_no}", {"period": "period"}, frozenset()))
@@ -146,7 +148,7 @@ def evidence_counts(ctx: Context, period: ReportingPeriod) -> dict[str, int] | N
         return None
     counts = _link_counts(ctx, period.id)
     return {path: counts.get((t.entity_type, t.entity_id, f), 0)
-            for t in targets_of(ctx, period) for f, path in t.paths.items()}
+            for t in targets_of(ctx, period, with_shipments=False) for f, path in t.paths.items()}
 
 
 def period_coverage(ctx: Context, *, period_id: uuid.UUID) -> Coverage:
@@ -155,7 +157,7 @@ def period_coverage(ctx: Context, *, period_id: uuid.UUID) -> Coverage:
     period = get_scoped(ctx, ReportingPeriod, period_id)
     counts = _link_counts(ctx, period.id)
     figures = [(path, f"{t.label} · {f}", counts.get((t.entity_type, t.entity_id, f), 0))
-               for t in targets_of(ctx, period) for f, path in t.paths.items() if f in t.counted]
+               for t in targets_of(ctx, period, with_shipments=False) for f, path in t.paths.items() if f in t.counted]
     return Coverage(len(figures), sum(1 for _, _, n in figures if n), figures)
 
 

@@ -37,6 +37,7 @@ from core.reporting.processes import (
     update_process,
 )
 from core.reporting.scenario import (
+    LineCost,
     LiveResults,
     ProcessSee,
     ShipmentCost,
@@ -76,7 +77,7 @@ from core.reporting.workflow import (
 __all__ = [
     "APPROVED", "CHANGES_REQUESTED", "DRAFT", "EDITABLE", "EU_MEMBER_STATES", "IN_REVIEW", "METHOD_FIELDS",
     "STATUSES", "SUBMITTED", "CustomerData", "LiveResults", "ProcessData", "ProcessInputData", "ProcessSee",
-    "PurchasedPrecursorData", "ShipmentCost", "ShipmentData", "SourceStreamData", "add_comment", "add_customer",
+    "LineCost", "PurchasedPrecursorData", "ShipmentCost", "ShipmentData", "SourceStreamData", "add_comment", "add_customer",
     "add_process", "add_process_input", "add_purchased_precursor", "add_shipment", "add_source_stream",
     "approve_period", "build_scenario", "canonical_json", "content_hash", "create_period", "delete_customer",
     "delete_process", "delete_process_input", "delete_purchased_precursor", "delete_shipment",

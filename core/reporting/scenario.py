@@ -6,9 +6,12 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 from core.access import Permission
@@ -17,7 +20,7 @@ from core.context import Context
 from core.errors import DomainError
 from core.records import get_scoped
 from core.reporting.common import APPROVED, reference
-from core.reporting.shipments import quarter_of
+from core.reporting.shipments import LISTING_ORDER, quarter_of, quarter_of_date, year_of_date
 from db.models import Installation
 from db.reporting_models import (
     PeriodSnapshot,
@@ -45,6 +48,86 @@ def _rows(ctx: Context, model, *conds, order=()) -> list:
     return list(ctx.session.exec(select(model).where(model.org_id == ctx.tenant, *conds).order_by(*order)))
 
 
+def shipment_columns(ctx: Context, period_id: uuid.UUID) -> list[tuple]:
+    """(id, customer id, process id, CN code, quantity, date, basis) of every shipment of the period, in the listing
+    order that `imports[i]` and `shipments[i]` refer to. Plain columns, not ORM objects: a period can hold hundreds
+    of thousands of shipments, and building an object per row costs ten times the query."""
+    sh = Shipment
+    return list(ctx.session.execute(
+        sa_select(sh.id, sh.customer_id, sh.process_id, sh.cn_code, sh.quantity, sh.shipped_on, sh.basis)
+        .where(sh.org_id == ctx.tenant, sh.period_id == period_id).order_by(*LISTING_ORDER)).all())
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentGroup:
+    """The shipments of a period with the same customer, process, CN code, basis, quarter and year, summed."""
+
+    customer_id: uuid.UUID
+    process_id: uuid.UUID | None
+    cn_code: str
+    basis: str
+    quarter: int
+    year: int
+    first_day: date
+    quantity: float  # tonnes
+    count: int
+
+
+def shipment_groups(ctx: Context, period_id: uuid.UUID) -> list[ShipmentGroup]:
+    """The period's shipments summed in the database (GROUP BY over a covering index, ix_shipment_dashboard): what
+    the engine prices and the quality rules check, without reading 200,000 rows into the application."""
+    sh = Shipment
+    quarter, year = quarter_of_date(sh.shipped_on), year_of_date(sh.shipped_on)
+    rows = ctx.session.execute(
+        sa_select(sh.customer_id, sh.process_id, sh.cn_code, sh.basis, quarter, year, func.min(sh.shipped_on),
+                  func.sum(sh.quantity), func.count())
+        .where(sh.org_id == ctx.tenant, sh.period_id == period_id)
+        .group_by(sh.customer_id, sh.process_id, sh.cn_code, sh.basis, quarter, year)
+        .order_by(func.min(sh.shipped_on), sh.cn_code, sh.basis, sh.customer_id, sh.process_id)).all()
+    return [ShipmentGroup(c, p, cn, b, int(q), int(y), d, float(qty), int(n)) for c, p, cn, b, q, y, d, qty, n in rows]
+
+
+def first_position(ctx: Context, period_id: uuid.UUID, group: ShipmentGroup) -> int:
+    """Where the group's first shipment stands in the period's listing order (the `i` of `shipments[i]`)."""
+    sh = Shipment
+    scope = (sh.org_id == ctx.tenant, sh.period_id == period_id)
+    day, created, first = ctx.session.execute(
+        sa_select(sh.shipped_on, sh.created_at, sh.id).where(
+            *scope, sh.customer_id == group.customer_id, sh.cn_code == group.cn_code, sh.basis == group.basis,
+            sh.process_id.is_(None) if group.process_id is None else sh.process_id == group.process_id,
+            quarter_of_date(sh.shipped_on) == group.quarter, year_of_date(sh.shipped_on) == group.year)
+        .order_by(*LISTING_ORDER).limit(1)).one()
+    return ctx.session.execute(sa_select(func.count()).select_from(sh).where(*scope, or_(
+        sh.shipped_on < day, and_(sh.shipped_on == day, or_(
+            sh.created_at < created, and_(sh.created_at == created, sh.id < first)))))).scalar_one()
+
+
+def group_lines(groups: list[ShipmentGroup], code: dict[uuid.UUID, str], country: str) -> list[dict[str, Any]]:
+    """The scenario's `imports`, one line per shipment group."""
+    imports = []
+    for g in groups:
+        line: dict[str, Any] = {"basis": g.basis, "cn_code": g.cn_code, "quantity": g.quantity, "quarter": g.quarter}
+        if g.basis == "actual":
+            line["process"] = code[g.process_id]
+        else:
+            line["country"] = country
+        imports.append(line)
+    return imports
+
+
+def import_lines(shipments: list[tuple], code: dict[uuid.UUID, str], country: str) -> list[dict[str, Any]]:
+    """The scenario's `imports`, one line per shipment (columns as `shipment_columns` reads them)."""
+    imports = []
+    for _id, _customer, process_id, cn_code, quantity, day, basis in shipments:
+        line: dict[str, Any] = {"basis": basis, "cn_code": cn_code, "quantity": quantity, "quarter": quarter_of(day)}
+        if basis == "actual":
+            line["process"] = code[process_id]
+        else:
+            line["country"] = country
+        imports.append(line)
+    return imports
+
+
 def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = False,
                 with_imports: bool = True) -> dict[str, Any]:
     """Build the scenario from the period's rows (no permission check: callers check). `with_imports=False` leaves
@@ -58,8 +141,6 @@ def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = 
                     order=(SourceStream.position, SourceStream.created_at, SourceStream.id))
     inputs = _rows(ctx, ProcessInput, ProcessInput.process_id.in_(proc_ids),
                    order=(ProcessInput.created_at, ProcessInput.id))
-    shipments = _rows(ctx, Shipment, Shipment.period_id == period.id,
-                      order=(Shipment.shipped_on, Shipment.created_at, Shipment.id)) if with_imports else []
     code = {p.id: p.code for p in procs} | {pp.id: pp.code for pp in pps}
     processes = []
     for p in procs:
@@ -78,15 +159,7 @@ def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = 
             d["source_streams"] = [{"method": s.method, "name": s.name, **s.params}
                                    for s in streams if s.process_id == p.id]
         processes.append(d)
-    imports = []
-    for s in shipments:
-        line: dict[str, Any] = {"basis": s.basis, "cn_code": s.cn_code, "quantity": s.quantity,
-                                "quarter": quarter_of(s.shipped_on)}
-        if s.basis == "actual":
-            line["process"] = code[s.process_id]
-        else:
-            line["country"] = inst.country
-        imports.append(line)
+    imports = (import_lines(shipment_columns(ctx, period.id), code, inst.country) if with_imports else [])
     parameters = dict(period.parameters or {})
     if pin_reference:  # a frozen snapshot names the reference-data versions it was computed with
         versions = reference().versions
@@ -153,35 +226,99 @@ class ShipmentCost:
 
 
 @dataclass(slots=True)
+class LineCost:
+    """The shipments of one good, basis, process (or origin) and quarter, summed: what the engine prices."""
+
+    cn_code: str
+    basis: str
+    process: str | None  # actual values: the producing process; default values: None
+    quarter: int
+    quantity: float      # tonnes, summed
+    count: int           # shipments summed into the line
+    embedded_emissions: float
+    certificates: float
+    cost_eur: Decimal | None
+
+
+@dataclass(slots=True)
 class LiveResults:
     period_id: uuid.UUID
     version_no: int
     status: str
     snapshot_hash: str | None  # which frozen snapshot these numbers come from; None: the current draft
     processes: list[ProcessSee]
-    shipments: list[ShipmentCost]
+    shipments: list[ShipmentCost]  # one per shipment, only when asked for (`per_shipment=True`)
     total_certificates: float
     total_cost_eur: Decimal | None
     reference_versions: dict[str, str]
     flags: list[dict[str, Any]]
     evaluation: Evaluation | None = None  # the engine's own result, for the quality rules of the same render
+    lines: list[LineCost] = field(default_factory=list)  # shipments summed per good, basis, process and quarter
 
 
-def live_results(ctx: Context, *, period_id: uuid.UUID) -> LiveResults:
-    """SEE per process and the cost of each shipment, computed by the engine, with the terms behind each number.
+def _summed(imports: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+    """Import lines with the same good, basis, process (or origin) and quarter summed into one: the obligation is
+    linear in the quantity (Reg. (EU) 2023/956 Art. 22: certificates = embedded emissions), so the totals are those
+    of the lines one by one, for a few evaluations instead of one per shipment."""
+    sums: dict[tuple, dict[str, Any]] = {}
+    counts: dict[tuple, int] = {}
+    for line in imports:
+        key = (line.get("basis"), line.get("cn_code"), line.get("process"), line.get("country"), line.get("quarter"))
+        if key in sums:
+            sums[key]["quantity"] += line["quantity"]
+            counts[key] += 1
+        else:
+            sums[key] = dict(line)
+            counts[key] = 1
+    return list(sums.values()), list(counts.values())
+
+
+def _group_counts(lines: list[dict[str, Any]], groups: list[ShipmentGroup]) -> list[int]:
+    """Shipments per summed line, from the groups the lines were made of (in `_summed`'s order)."""
+    counts: dict[tuple, int] = {}
+    for line, g in zip(lines, groups, strict=True):
+        key = (line.get("basis"), line.get("cn_code"), line.get("process"), line.get("country"), line.get("quarter"))
+        counts[key] = counts.get(key, 0) + g.count
+    return list(counts.values())
+
+
+def live_results(ctx: Context, *, period_id: uuid.UUID, per_shipment: bool = False) -> LiveResults:
+    """SEE per process and the cost of the period's shipments, computed by the engine, with the terms behind each
+    number. The shipments are priced summed per good, basis, process and quarter (`lines`); `per_shipment=True`
+    prices each shipment on its own as well (`shipments`), which for a large period is the slow part.
 
     Raises the engine's `CbamError` (a DomainError with a `cbam.` key) while the data is incomplete."""
     ctx.require(Permission.DATA_VIEW)
     period = get_scoped(ctx, ReportingPeriod, period_id)
     snap = snapshot_of(ctx, period) if period.status == APPROVED else None
-    scenario = json.loads(snap.content) if snap else scenario_of(ctx, period)
+    if snap:
+        scenario = json.loads(snap.content)
+    else:
+        scenario = scenario_of(ctx, period, with_imports=False)
+        code = dict(ctx.session.execute(sa_select(ProductionProcess.id, ProductionProcess.code).where(
+            ProductionProcess.org_id == ctx.tenant, ProductionProcess.period_id == period.id)).all())
+        groups = shipment_groups(ctx, period.id)
+        scenario["imports"] = group_lines(groups, code, scenario["installation"]["country"])
+    summed, counts = _summed(scenario["imports"])
+    if not snap:  # a line of groups counts their shipments
+        counts = _group_counts(scenario["imports"], groups)
+    each = scenario["imports"]
+    scenario["imports"] = summed
     ev = evaluate_data(scenario)
+    lines = [LineCost(r.cn_code, r.basis, line.get("process"), r.quarter, r.quantity, n, r.embedded_emissions,
+                      r.certificates, r.cost_eur) for line, r, n in zip(scenario["imports"], ev.imports, counts,
+                                                                        strict=True)]
     names = {p.code: p.name for p in _rows(ctx, ProductionProcess, ProductionProcess.period_id == period.id)}
     processes = [ProcessSee(pid, names.get(pid, ""), r.goods_category, r.cn_code, r.see_direct, r.see_indirect,
                             r.see_total, r.cbam_basis, list(r.terms)) for pid, r in ev.processes.items()]
-    shipments = _rows(ctx, Shipment, Shipment.period_id == period.id,
-                      order=(Shipment.shipped_on, Shipment.created_at, Shipment.id))
-    costs = [ShipmentCost(s.id, s.customer_id, r.cn_code, r.quantity, r.quarter, r.basis, r.embedded_emissions,
-                          r.certificates, r.cost_eur, list(r.terms)) for s, r in zip(shipments, ev.imports, strict=True)]
+    costs: list[ShipmentCost] = []
+    if per_shipment:
+        shipments = shipment_columns(ctx, period.id)
+        if not snap:
+            each = import_lines(shipments, code, scenario["installation"]["country"])
+        one_by_one = evaluate_data(scenario | {"imports": each})
+        costs = [ShipmentCost(row[0], row[1], r.cn_code, r.quantity, r.quarter, r.basis, r.embedded_emissions,
+                              r.certificates, r.cost_eur, list(r.terms))
+                 for row, r in zip(shipments, one_by_one.imports, strict=True)]
     return LiveResults(period.id, period.version_no, period.status, snap.hash if snap else None, processes, costs,
-                       ev.total_certificates, ev.total_cost_eur, ev.reference_versions, ev.flags, ev)
+                       ev.total_certificates, ev.total_cost_eur, ev.reference_versions, ev.flags, ev, lines)

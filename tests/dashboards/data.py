@@ -84,7 +84,7 @@ def expected(engine, ds: Dataset, *, customer=None, quarter=None, good=None) -> 
     with context(engine, ds.owner, ds.org) as ctx:
         names = {v: k for k, v in ds.customers.items()}
         for inst, pid in ds.periods.items():
-            res = live_results(ctx, period_id=pid)
+            res = live_results(ctx, period_id=pid, per_shipment=True)
             rows = {s.id: s for s in list_shipments(ctx, period_id=pid)}
             assert list_processes(ctx, period_id=pid)
             for c in res.shipments:

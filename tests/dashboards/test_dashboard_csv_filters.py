@@ -59,17 +59,47 @@ def test_overdue_after_the_declaration_deadline():
     assert not is_overdue(2026, "approved", date(2028, 1, 1))
 
 
-def test_fast_findings_agree_with_the_reporting_service(engine):
+def test_findings_from_column_reads_agree_with_the_rules_over_orm_rows(engine):
+    """The findings service reads plain columns; the same rules over the period read row by row as ORM objects
+    (the scenario from `build_scenario`, shipments and customers from their tables) give the same findings."""
+    from datetime import date
+
+    from sqlmodel import select
+
     from core.dashboards.findings import findings_of
+    from core.quality import QualityInput, check
+    from core.reporting import ShipmentData, add_shipment, build_scenario, list_processes
     from core.reporting.quality import period_findings
+    from core.reporting.shipments import LISTING_ORDER
+    from db.reporting_models import Customer, ProductionProcess, PurchasedPrecursor, Shipment
 
     ds = build(engine)
+    smelter = ds.periods["Smelter"]
+    with context(engine, ds.owner, ds.org) as ctx:  # more shipped than produced: DQ23 on the draft period
+        add_shipment(ctx, period_id=smelter, data=ShipmentData(
+            customer_id=ds.customers["Rheinstahl Handel GmbH"], process_id=list_processes(ctx, period_id=smelter)[0].id,
+            cn_code="76011010", quantity=1e9, shipped_on=date(2026, 5, 5), basis="actual", order_reference="BIG"))
+    key = lambda f: (f.rule, f.severity, f.key, f.path, sorted(map(str, f.params.items())))  # noqa: E731
     with context(engine, ds.owner, ds.org) as ctx:
         for pid in ds.periods.values():
-            slow = period_findings(ctx, period_id=pid)
-            fast = findings_of(ctx, pid)
-            key = lambda f: (f.rule, f.severity, f.key, f.path, sorted(map(str, f.params.items())))  # noqa: E731
-            assert sorted(map(key, fast)) == sorted(map(key, slow))
+            s = ctx.session
+            codes = {p.id: p.code for p in s.exec(select(ProductionProcess).where(ProductionProcess.period_id == pid))}
+            shipments = s.exec(select(Shipment).where(Shipment.period_id == pid).order_by(*LISTING_ORDER)).all()
+            used = {sh.customer_id for sh in shipments}
+            orm = check(QualityInput(
+                scenario=build_scenario(ctx, period_id=pid),
+                precursor_details={p.code: {"justification": p.justification,
+                                            "supplier_installation": p.supplier_installation}
+                                   for p in s.exec(select(PurchasedPrecursor).where(PurchasedPrecursor.period_id == pid))},
+                customers=[{"id": str(c.id), "name": c.name, "eori": c.eori, "country": c.country}
+                           for c in s.exec(select(Customer).order_by(Customer.name)) if c.id in used],
+                shipments=[{"id": str(sh.id), "customer": str(sh.customer_id), "process": codes.get(sh.process_id),
+                            "cn_code": sh.cn_code, "quantity": sh.quantity, "date": sh.shipped_on.isoformat()}
+                           for sh in shipments]))
+            if pid == smelter:
+                assert "DQ23" in {f.rule for f in orm}, "the crafted data has findings to compare"
+            assert sorted(map(key, period_findings(ctx, period_id=pid))) == sorted(map(key, orm))
+            assert sorted(map(key, findings_of(ctx, pid))) == sorted(map(key, orm))
 
 
 def test_price_paths_must_be_numbers_of_zero_or_more():

@@ -2,6 +2,7 @@
 canonical JSON with its SHA-256."""
 import json
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def _entered(engine, steel):
 def test_entered_steel_example_reproduces_expected_see_and_costs(engine, steel):
     owner, org, period = _entered(engine, steel)
     with context(engine, owner, org) as ctx:
-        res = live_results(ctx, period_id=period.id)
+        res = live_results(ctx, period_id=period.id, per_shipment=True)
         scenario = build_scenario(ctx, period_id=period.id)
     assert res.snapshot_hash is None and res.status == "draft"
     see = {p.code: p for p in res.processes}
@@ -70,6 +71,33 @@ def test_entered_steel_example_reproduces_expected_see_and_costs(engine, steel):
     assert set(scenario) == set(steel) - {"expected"}
     assert [p["id"] for p in scenario["processes"]] == ["P1", "P2"]
     assert scenario["processes"][1]["source_streams"][0]["activity_data"] == 4000
+
+
+def test_summed_lines_price_the_same_as_shipment_by_shipment(engine, steel):
+    """The pages price shipments summed per good, basis, process and quarter; the totals are those of pricing every
+    shipment on its own, draft and frozen alike."""
+    from core.reporting import ShipmentData, add_shipment, list_shipments
+
+    owner, org, period = _entered(engine, steel)
+    with context(engine, owner, org) as ctx:  # repeat every shipment twice more, so lines really sum
+        for sh in list_shipments(ctx, period_id=period.id):
+            for n, qty in enumerate((sh.quantity / 3, 1.25)):
+                add_shipment(ctx, period_id=period.id, data=ShipmentData(
+                    customer_id=sh.customer_id, process_id=sh.process_id, cn_code=sh.cn_code, quantity=qty,
+                    shipped_on=sh.shipped_on, basis=sh.basis, order_reference=f"{sh.order_reference}-{n}"))
+    for approve in (False, True):
+        with context(engine, owner, org) as ctx:
+            if approve:
+                p = submit_period(ctx, period_id=period.id,
+                                  expected_version=get_period(ctx, period_id=period.id).version)
+                approve_period(ctx, period_id=period.id, expected_version=p.version)
+            res = live_results(ctx, period_id=period.id, per_shipment=True)
+        assert len(res.shipments) == 3 * len(steel["imports"])
+        assert len(res.lines) < len(res.shipments) and sum(line.count for line in res.lines) == len(res.shipments)
+        assert _close(res.total_certificates, sum(s.certificates for s in res.shipments))
+        assert _close(float(res.total_cost_eur), float(sum(s.cost_eur for s in res.shipments)))
+        assert abs(res.total_cost_eur - sum(s.cost_eur for s in res.shipments)) < Decimal("0.000001")
+        assert _close(sum(line.quantity for line in res.lines), sum(s.quantity for s in res.shipments))
 
 
 def test_approval_freezes_a_hashed_snapshot(engine, steel):
@@ -91,3 +119,32 @@ def test_canonical_json_is_independent_of_key_order():
     b = {"a": {"x": "中", "y": [1, 2]}, "b": 1}
     assert canonical_json(a) == canonical_json(b) == '{"a":{"x":"中","y":[1,2]},"b":1}'
     assert len(content_hash(canonical_json(a))) == 64
+
+
+def test_shipment_groups_sum_in_the_database_and_point_at_their_first_shipment(engine, steel):
+    """Groups (customer, process, CN code, basis, quarter, year) carry the sums of their shipments, and
+    `first_position` is where the group's first shipment stands in the listing every page uses."""
+    from datetime import date
+
+    from core.reporting import ShipmentData, add_shipment, list_shipments
+    from core.reporting.scenario import first_position, shipment_groups
+
+    owner, org, period = _entered(engine, steel)
+    with context(engine, owner, org) as ctx:
+        base = list_shipments(ctx, period_id=period.id)[0]
+        for n, (month, qty) in enumerate([(12, 5.0), (1, 2.0), (12, 1.5), (3, 4.0), (1, 7.25), (6, 3.0)]):
+            add_shipment(ctx, period_id=period.id, data=ShipmentData(
+                customer_id=base.customer_id, process_id=base.process_id, cn_code=base.cn_code, quantity=qty,
+                shipped_on=date(period.year, month, 28 - n), basis=base.basis, order_reference=f"G-{n}"))
+    with context(engine, owner, org) as ctx:
+        listing = list_shipments(ctx, period_id=period.id)
+        groups = shipment_groups(ctx, period.id)
+        assert sum(g.count for g in groups) == len(listing)
+        for g in groups:
+            members = [i for i, sh in enumerate(listing)
+                       if (sh.customer_id, sh.process_id, sh.cn_code, sh.basis, (sh.shipped_on.month + 2) // 3,
+                           sh.shipped_on.year) == (g.customer_id, g.process_id, g.cn_code, g.basis, g.quarter, g.year)]
+            assert len(members) == g.count
+            assert _close(g.quantity, sum(listing[i].quantity for i in members))
+            assert g.first_day == min(listing[i].shipped_on for i in members)
+            assert first_position(ctx, period.id, g) == members[0]
