@@ -80,6 +80,27 @@ def _seed_reporting(ctx) -> None:
                    justification="供应商尚未提供实际数据 The supplier has not yet reported actual data")
 
 
+DEMO_APPROVED = Path(__file__).resolve().parent / "aluminium_2026.json"
+
+
+def _seed_approved(ctx) -> None:
+    """The aluminium organization's 2026 period, the worked aluminium example, approved and frozen: what the
+    Exports page, the customer data pack and the verifier pack start from."""
+    from core.reporting import CustomerData, add_customer, approve_period, create_period, submit_period
+    from core.reporting.entry import enter_scenario
+
+    customer = add_customer(ctx, data=CustomerData(name="Alu Trade Rotterdam B.V.", eori="NL123456789",
+                                                   country="NL", contact_name="Sanne de Vries",
+                                                   contact_email="s.devries@alutrade.example"))
+    installation = list_installations(ctx)[0]
+    period = create_period(ctx, installation_id=installation.id, year=2026)
+    enter_scenario(ctx, period_id=period.id, scenario=json.loads(DEMO_APPROVED.read_text(encoding="utf-8")),
+                   customer_id=customer.id, supplier_installation="示例氧化铝厂 Demo alumina refinery",
+                   justification="供应商尚未提供实际数据 The supplier has not yet reported actual data")
+    period = submit_period(ctx, period_id=period.id, expected_version=period.version)
+    approve_period(ctx, period_id=period.id, expected_version=period.version)
+
+
 def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None) -> bool:
     """Create the demo organizations once. Returns False when they already exist."""
     clock = clock or SystemClock()
@@ -93,6 +114,8 @@ def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None
                 add_installation(ctx, inst)
             if org_data is DEMO_ORGS[0][0]:
                 _seed_reporting(ctx)
+            else:
+                _seed_approved(ctx)
             for demo in DEMO_USERS[1:]:
                 # the consultant serves both organizations; everyone else works for the first only
                 if org_data is DEMO_ORGS[0][0] or demo.role == "consultant":

@@ -13,6 +13,7 @@ from sqlmodel import select
 from core.exchange.template import export_template
 from core.exchange.workbook import layout as L
 from core.i18n import t
+from db.models import Organization
 from db.reporting_models import ProductionProcess, PurchasedPrecursor
 from db.session import Scope, get_engine, scoped_session
 from tests.app.conftest import APP, open_app
@@ -29,9 +30,14 @@ def _edit(data: bytes, changes: dict[tuple[str, str], object]) -> bytes:
     return buf.getvalue()
 
 
+def _steel(s):
+    """Demo Steel, the demo organization whose draft period the import changes."""
+    return s.exec(select(Organization).where(Organization.name_en == "Demo Steel Co., Ltd.")).one().id
+
+
 def _p1_activity() -> float:
     with scoped_session(Scope(), get_engine()) as s:
-        return s.exec(select(ProductionProcess).where(ProductionProcess.code == "P1")).one().activity_level
+        return s.exec(select(ProductionProcess).where(ProductionProcess.code == "P1", ProductionProcess.org_id == _steel(s))).one().activity_level
 
 
 def _workbook(at) -> bytes:
@@ -77,7 +83,7 @@ def test_problems_table_then_valid_rows_only_after_confirmation(demo_data):
     assert not at.exception
     assert _p1_activity() == 100000  # the row with the problem was left out
     with scoped_session(Scope(), get_engine()) as s:
-        assert s.exec(select(ProductionProcess).where(ProductionProcess.code == "P2")).one().activity_level == 95000
+        assert s.exec(select(ProductionProcess).where(ProductionProcess.code == "P2", ProductionProcess.org_id == _steel(s))).one().activity_level == 95000
 
 
 def test_supplier_template_creates_a_precursor(demo_data):

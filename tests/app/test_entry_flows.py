@@ -17,7 +17,7 @@ from core.reporting import (
     update_process,
     update_purchased_precursor,
 )
-from db.models import User
+from db.models import Organization, User
 from db.reporting_models import ProductionProcess, PurchasedPrecursor, Shipment, SourceStream
 from db.session import Scope, get_engine, scoped_session
 from tests.app.conftest import APP, open_app
@@ -35,8 +35,10 @@ def _editor(at, name):
 
 
 def _rows(model, **where):
+    """Rows of Demo Steel, the demo organization whose draft period these flows edit."""
     with scoped_session(Scope(), get_engine()) as s:
-        q = select(model)
+        steel = s.exec(select(Organization).where(Organization.name_en == "Demo Steel Co., Ltd.")).one()
+        q = select(model).where(model.org_id == steel.id)
         for k, v in where.items():
             q = q.where(getattr(model, k) == v)
         return list(s.exec(q))
