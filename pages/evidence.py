@@ -1,6 +1,5 @@
 """Evidence: upload the files behind the figures, link them to figures of a period, preview, download, replace,
 delete; coverage per period and the verifier pack."""
-import importlib.util
 
 import streamlit as st
 
@@ -90,8 +89,8 @@ else:
         with st.expander(tr("evidence.preview"), expanded=f.media_type in IMAGES):
             if f.media_type in IMAGES:
                 st.image(data)
-            elif f.media_type == PDF and importlib.util.find_spec("streamlit_pdf") is not None:
-                st.pdf(data)
+            elif f.media_type == PDF:
+                st.pdf(data)  # the viewer ships with the streamlit[pdf] extra (pdf.js bundled: works offline)
             else:
                 st.caption(tr("evidence.no_preview"))
         if url:

@@ -90,3 +90,28 @@ def test_page_with_files_is_translated(with_evidence, lang):
         from tests.app.conftest import visible_texts
 
         assert [x for x in visible_texts(at) if "⟦" not in x] == []
+
+
+def test_images_and_pdfs_are_previewed_on_the_page(with_evidence):
+    """Choosing each file in turn: the image is drawn as an image, the PDF in the PDF viewer; none says "no
+    preview"."""
+    engine, owner, org = with_evidence
+    with context(engine, owner, org) as ctx:
+        files = {v.file.media_type: v.file.id for v in list_files(ctx)}
+    at = open_app("viewer", "en", "evidence")
+    drawn = {}
+    for media_type, file_id in files.items():
+        at.session_state["ev_file"] = file_id
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert t("evidence.no_preview", "en") not in [c.value for c in at.caption]
+        drawn[media_type] = {type(e).__name__ if type(e).__name__ != "UnknownElement" else str(e.proto)[:300]
+                             for e in _walk(at.main)}
+    assert "Image" in drawn["image/png"] and "Image" not in drawn["application/pdf"]
+    assert any("pdf_viewer" in kind for kind in drawn["application/pdf"]), drawn["application/pdf"]
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
