@@ -13,8 +13,11 @@ st.title(tr("page.portfolio"))
 if st.session_state.pop("portfolio_open", False):
     st.switch_page(page("emissions"))
 
+bar = st.progress(0.0, text=tr("dash.portfolio_loading", done=0, total="…"))
 with context() as ctx:
-    rows = portfolio_of(ctx)
+    rows = portfolio_of(ctx, progress=lambda done, total: bar.progress(
+        done / total, text=tr("dash.portfolio_loading", done=done, total=total)))
+bar.empty()
 
 
 def _open(org_id, role) -> None:

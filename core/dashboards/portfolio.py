@@ -7,6 +7,7 @@ not see reporting data show only their name and role.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -78,13 +79,16 @@ def _compute_summary(ctx: Context, org, today: date) -> OrganizationSummary:
         sum(g.shipments for g in sel.groups))
 
 
-def portfolio_of(ctx: Context) -> list[OrganizationSummary]:
-    """The acting person's portfolio (the page opens it from any organization where they may see data)."""
+def portfolio_of(ctx: Context, *, progress: Callable[[int, int], None] | None = None) -> list[OrganizationSummary]:
+    """The acting person's portfolio (the page opens it from any organization where they may see data).
+    `progress(done, total)` is called after each organization: the first look after a start computes every
+    period's results, which for 50 clients takes a while."""
     ctx.require(Permission.DATA_VIEW)
-    return portfolio(ctx.user, engine=ctx.session.get_bind(), clock=ctx.clock)
+    return portfolio(ctx.user, engine=ctx.session.get_bind(), clock=ctx.clock, progress=progress)
 
 
-def portfolio(user: User, *, engine: Engine | None = None, clock: Clock | None = None) -> list[OrganizationSummary]:
+def portfolio(user: User, *, engine: Engine | None = None, clock: Clock | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[OrganizationSummary]:
     """One summary per organization where the person has an active membership, each read in its own scope."""
     clock = clock or SystemClock()
     today = clock.now().date()
@@ -92,12 +96,14 @@ def portfolio(user: User, *, engine: Engine | None = None, clock: Clock | None =
     with scoped_session(person, engine) as s:
         orgs = [(org, role) for org, role in memberships_of(s, user)]
     out = []
-    for org, role in orgs:  # the roles were read just now, in the person's own scope
+    for done, (org, role) in enumerate(orgs, start=1):  # the roles were read just now, in the person's own scope
         if not can(role, Permission.DATA_VIEW):
             out.append(OrganizationSummary(org.id, org.name_zh, org.name_en, role, False))
-            continue
-        scope = Scope(user_id=user.id, org_id=org.id, email=user.email, issuer=user.issuer, subject=user.subject)
-        with scoped_session(scope, engine) as s:  # RLS: this organization's rows only
-            out.append(_summary(Context(session=s, user=user, org_id=org.id, role=role, clock=clock), org, today))
+        else:
+            scope = Scope(user_id=user.id, org_id=org.id, email=user.email, issuer=user.issuer, subject=user.subject)
+            with scoped_session(scope, engine) as s:  # RLS: this organization's rows only
+                out.append(_summary(Context(session=s, user=user, org_id=org.id, role=role, clock=clock), org, today))
+        if progress:
+            progress(done, len(orgs))
     return out
 

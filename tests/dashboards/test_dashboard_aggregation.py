@@ -127,8 +127,11 @@ def test_portfolio_lists_only_member_organizations_each_in_its_own_scope(engine)
     make_org(engine, other_owner, name_en="Not a client")  # the consultant is no member here
     add_member(engine, a.owner, a.org, consultant, "consultant")
     add_member(engine, other_owner, b_org, consultant, "dpo")
-    rows = portfolio(consultant, engine=engine, clock=FixedClock(datetime(2027, 10, 1, tzinfo=UTC)))
+    steps = []
+    rows = portfolio(consultant, engine=engine, clock=FixedClock(datetime(2027, 10, 1, tzinfo=UTC)),
+                     progress=lambda done, total: steps.append((done, total)))
     assert {r.name_en for r in rows} == {"Client A", "Client B"}
+    assert steps == [(1, 2), (2, 2)]  # the page's progress bar moves once per organization
     ra = next(r for r in rows if r.name_en == "Client A")
     rb = next(r for r in rows if r.name_en == "Client B")
     assert ra.visible and ra.periods == 2 and ra.statuses == {"approved": 1, "draft": 1}
