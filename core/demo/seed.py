@@ -63,40 +63,39 @@ def _login(session, demo: DemoUser, clock: Clock, policy_version: str):
 
 
 DEMO_SCENARIO = Path(__file__).resolve().parent / "steel_2026.json"
-
-
-def _seed_reporting(ctx) -> None:
-    """A 2026 period for the steel installation with the worked steel example, and its EU customer."""
-    from core.reporting import CustomerData, add_customer, create_period
-    from core.reporting.entry import enter_scenario
-
-    customer = add_customer(ctx, data=CustomerData(name="Rheinstahl Handel GmbH", eori="DE123456789012345",
-                                                   country="DE", contact_name="Jonas Weber",
-                                                   contact_email="j.weber@rheinstahl.example"))
-    installation = list_installations(ctx)[0]
-    period = create_period(ctx, installation_id=installation.id, year=2026)
-    enter_scenario(ctx, period_id=period.id, scenario=json.loads(DEMO_SCENARIO.read_text(encoding="utf-8")),
-                   customer_id=customer.id, supplier_installation="示例炼铁厂 Demo ironworks",
-                   justification="供应商尚未提供实际数据 The supplier has not yet reported actual data")
-
-
 DEMO_APPROVED = Path(__file__).resolve().parent / "aluminium_2026.json"
 
 
-def _seed_approved(ctx) -> None:
-    """The aluminium organization's 2026 period, the worked aluminium example, approved and frozen: what the
-    Exports page, the customer data pack and the verifier pack start from."""
-    from core.reporting import CustomerData, add_customer, approve_period, create_period, submit_period
+def _seed_period(ctx, scenario: Path, customer, supplier: str):  # noqa: ANN001, ANN202
+    """A 2026 period for the organization's installation holding a worked example, shipped to one EU customer."""
+    from core.reporting import add_customer, create_period
     from core.reporting.entry import enter_scenario
 
-    customer = add_customer(ctx, data=CustomerData(name="Alu Trade Rotterdam B.V.", eori="NL123456789",
-                                                   country="NL", contact_name="Sanne de Vries",
-                                                   contact_email="s.devries@alutrade.example"))
-    installation = list_installations(ctx)[0]
-    period = create_period(ctx, installation_id=installation.id, year=2026)
-    enter_scenario(ctx, period_id=period.id, scenario=json.loads(DEMO_APPROVED.read_text(encoding="utf-8")),
-                   customer_id=customer.id, supplier_installation="示例氧化铝厂 Demo alumina refinery",
+    customer = add_customer(ctx, data=customer)
+    period = create_period(ctx, installation_id=list_installations(ctx)[0].id, year=2026)
+    enter_scenario(ctx, period_id=period.id, scenario=json.loads(scenario.read_text(encoding="utf-8")),
+                   customer_id=customer.id, supplier_installation=supplier,
                    justification="供应商尚未提供实际数据 The supplier has not yet reported actual data")
+    return period
+
+
+def _seed_reporting(ctx) -> None:
+    """Demo Steel: the worked steel example as a draft, to edit, check and submit."""
+    from core.reporting import CustomerData
+
+    _seed_period(ctx, DEMO_SCENARIO, CustomerData(
+        name="Rheinstahl Handel GmbH", eori="DE123456789012345", country="DE", contact_name="Jonas Weber",
+        contact_email="j.weber@rheinstahl.example"), "示例炼铁厂 Demo ironworks")
+
+
+def _seed_approved(ctx) -> None:
+    """Demo Aluminium: the worked aluminium example, approved and frozen: what the Exports page, the customer data
+    pack and the verifier pack start from."""
+    from core.reporting import CustomerData, approve_period, submit_period
+
+    period = _seed_period(ctx, DEMO_APPROVED, CustomerData(
+        name="Alu Trade Rotterdam B.V.", eori="NL123456789", country="NL", contact_name="Sanne de Vries",
+        contact_email="s.devries@alutrade.example"), "示例氧化铝厂 Demo alumina refinery")
     period = submit_period(ctx, period_id=period.id, expected_version=period.version)
     approve_period(ctx, period_id=period.id, expected_version=period.version)
 
