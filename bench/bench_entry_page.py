@@ -34,8 +34,8 @@ def seed(url: str, rows: int):
     engine = make_engine(url)
     seed_demo(engine, policy_version="1.0")
     with scoped_session(Scope(), engine) as s:
-        period = s.exec(select(ReportingPeriod)).one()
-        first = s.exec(select(Shipment)).first()
+        period = s.exec(select(ReportingPeriod).where(ReportingPeriod.status == "draft")).one()  # Demo Steel
+        first = s.exec(select(Shipment).where(Shipment.period_id == period.id)).first()
         owner = s.exec(select(User).where(User.subject == "demo-owner")).one()
         now = datetime.now(UTC)
         chunk = 20_000
