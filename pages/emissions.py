@@ -15,10 +15,10 @@ with context() as ctx:  # one session for the filter options and the dashboard
     dash = emissions_dashboard(ctx, filters=flt)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("dash.kpi.quantity"), f"{dash.quantity_t:,.1f} t")
-c2.metric(tr("dash.kpi.embedded_emissions"), f"{dash.embedded_emissions:,.1f} tCO2e")
+c1.metric(tr("dash.kpi.quantity"), f"{dash.quantity_t:,.1f}")  # units in the labels: the columns are narrow
+c2.metric(tr("dash.kpi.embedded_emissions"), f"{dash.embedded_emissions:,.1f}")
 c3.metric(tr("dash.kpi.default_share"), "–" if dash.default_share is None else f"{dash.default_share:.1%}")
-c4.metric(tr("dash.kpi.unpriced"), f"{dash.unpriced_t:,.1f} t")
+c4.metric(tr("dash.kpi.unpriced"), f"{dash.unpriced_t:,.1f}")
 
 ee, q, inst, good = (tr("dash.col.embedded_emissions"), tr("dash.col.quarter"), tr("dash.col.installation"),
                      tr("dash.col.cn_code"))

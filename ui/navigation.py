@@ -38,12 +38,24 @@ def page(name: str, *, default: bool = False) -> st.Page:
                    default=default)
 
 
-def pages_for_role(role, *, has_org: bool) -> list[st.Page]:
-    if not has_org:
-        names = ["home", "profile"]
-    else:
-        names = pages_for(role)
-    return [page(n, default=(n == "home")) for n in names]
+# page → the sidebar section it is listed under (titles "nav.<section>"); home stands above every section
+SECTIONS = {
+    "home": "",
+    **dict.fromkeys(("installations", "reporting", "processes", "precursors", "shipments", "customers",
+                     "data_import", "evidence"), "data"),
+    **dict.fromkeys(("emissions", "costs", "portfolio", "exports"), "results"),
+    **dict.fromkeys(("organization", "members", "audit_log", "profile"), "admin"),
+}
+
+
+def pages_for_role(role, *, has_org: bool) -> dict[str, list[st.Page]]:
+    """The role's pages grouped in sidebar sections, in the order of `core.access.PAGES`."""
+    names = ["home", "profile"] if not has_org else pages_for(role)
+    sections: dict[str, list[st.Page]] = {}
+    for n in names:
+        title = tr(f"nav.{SECTIONS[n]}") if SECTIONS[n] else ""
+        sections.setdefault(title, []).append(page(n, default=(n == "home")))
+    return sections
 
 
 def guard(name: str) -> None:

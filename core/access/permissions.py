@@ -71,10 +71,9 @@ def require(role: Role | str | None, permission: Permission) -> None:
 
 
 # Pages and the permission each needs (None: every member). The app registers only what the role may open.
-PAGES: dict[str, Permission | None] = {
+PAGES: dict[str, Permission | None] = {  # in navigation order, section by section (ui/navigation.py SECTIONS)
     "home": None,
-    "organization": Permission.ORG_VIEW,
-    "members": Permission.MEMBERS_VIEW,
+    # data
     "installations": Permission.INSTALLATION_VIEW,
     "reporting": Permission.DATA_VIEW,
     "processes": Permission.DATA_VIEW,
@@ -82,11 +81,15 @@ PAGES: dict[str, Permission | None] = {
     "shipments": Permission.DATA_VIEW,
     "customers": Permission.DATA_VIEW,
     "data_import": Permission.DATA_EDIT,
-    "exports": Permission.DATA_VIEW,
     "evidence": Permission.DATA_VIEW,
+    # results and exchange
     "emissions": Permission.DATA_VIEW,  # dashboards read what DATA_VIEW may read
     "costs": Permission.DATA_VIEW,
     "portfolio": Permission.DATA_VIEW,  # every organization the person is a member of, each read in its own scope
+    "exports": Permission.DATA_VIEW,
+    # administration
+    "organization": Permission.ORG_VIEW,
+    "members": Permission.MEMBERS_VIEW,
     "audit_log": Permission.AUDIT_VIEW,
     "profile": None,
 }
