@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.dashboards import FilterOptions, Filters, Table, to_csv
-from ui.state import tr
+from ui.state import lang, tr
 
 ALL = ""
 
@@ -69,10 +69,20 @@ def chart(table: Table, name: str, title_key: str, draw: Callable[[pd.DataFrame]
     if not table.rows:
         st.info(tr("dash.no_data"), icon=":material/info:")
         return
-    df = frame(table)
-    fig = draw(df)
+    fig = _figure(name, lang(), table.columns, tuple(table.rows), table.keyed, draw)
     st.plotly_chart(fig, key=f"chart_{name}", config={"displaylogo": False})
     download(table, name, key=f"csv_{name}")
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figure(name: str, language: str, columns: tuple, rows: tuple, keyed: tuple,
+            _draw: Callable[[pd.DataFrame], object]) -> object:
+    """Building a Plotly figure costs more than the SQL behind it (~16 ms a chart), so a figure is kept by what
+    it shows: the chart, the language and the table's content. Keyed by content, never by who asks, a figure can
+    only be served to someone whose own data gives the same table; Streamlit serialises it without changing it."""
+    from core.dashboards import Table
+
+    return _draw(frame(Table(columns, list(rows), keyed)))
 
 
 def bars(df: pd.DataFrame, x: str, y: str | Sequence[str], *, color: str | None = None, barmode: str = "stack",
