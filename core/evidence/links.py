@@ -167,12 +167,15 @@ def carry_links(ctx: Context, *, old_period_id: uuid.UUID, new_period_id: uuid.U
     link of a live file to a figure of version n gets a twin on the copied figure. Returns the links made."""
     ids = dict(new_ids) | {old_period_id: new_period_id}
     made = 0
-    for link in _rows(ctx, EvidenceLink, EvidenceLink.period_id == old_period_id,
-                      order=(EvidenceLink.created_at, EvidenceLink.id)):
-        f = ctx.session.get(EvidenceFile, link.file_id)
+    live = ctx.session.exec(
+        select(EvidenceLink).join(EvidenceFile, EvidenceFile.id == EvidenceLink.file_id)
+        .where(EvidenceLink.org_id == ctx.tenant, EvidenceLink.period_id == old_period_id,
+               EvidenceFile.deleted_at.is_(None))  # a deleted file's links stay behind
+        .order_by(EvidenceLink.created_at, EvidenceLink.id)).all()
+    for link in live:
         target = ids.get(link.entity_id)
-        if f is None or f.deleted_at is not None or target is None:
-            continue  # a deleted file, or a figure that did not survive into the new version
+        if target is None:
+            continue  # a figure that did not survive into the new version
         insert(ctx, EvidenceLink(file_id=link.file_id, period_id=new_period_id, entity_type=link.entity_type,
                                  entity_id=target, field_name=link.field_name), action="evidence.link")
         made += 1

@@ -42,7 +42,9 @@ def findings_of_period(ctx: Context, period: ReportingPeriod, *, results: LiveRe
     from core.evidence.links import evidence_counts  # evidence builds on reporting, not the other way round
 
     s = ctx.session
-    groups = shipment_groups(ctx, period.id)
+    same = (results is not None and results.period_id == period.id and results.version_no == period.version_no
+            and results.status == period.status)
+    groups = results.groups if same and results.groups is not None else shipment_groups(ctx, period.id)
     codes = dict(s.execute(select(ProductionProcess.id, ProductionProcess.code).where(
         ProductionProcess.org_id == ctx.tenant, ProductionProcess.period_id == period.id)).all())
     if period.status == APPROVED:
@@ -52,8 +54,6 @@ def findings_of_period(ctx: Context, period: ReportingPeriod, *, results: LiveRe
     # the rules see one import line and one shipment per group (`imports[k]`, `shipments[k]`: group k); a finding
     # then points at the group's first shipment in the listing order (below)
     scenario["imports"] = group_lines(groups, codes, scenario["installation"]["country"])
-    same = (results is not None and results.period_id == period.id and results.version_no == period.version_no
-            and results.status == period.status)
     pp = PurchasedPrecursor
     details = {code: {"justification": j, "supplier_installation": sup} for code, j, sup in s.execute(
         select(pp.code, pp.justification, pp.supplier_installation).where(pp.period_id == period.id,

@@ -112,30 +112,26 @@ def first_position(ctx: Context, period_id: uuid.UUID, group: ShipmentGroup) -> 
             sh.created_at < created, and_(sh.created_at == created, sh.id < first)))))).scalar_one()
 
 
+def _import_line(basis: str, cn_code: str, quantity: float, quarter: int, process_id: uuid.UUID | None,
+                 code: dict[uuid.UUID, str], country: str) -> dict[str, Any]:
+    """One line of the scenario's `imports`: actual values name the producing process, default values the origin."""
+    line: dict[str, Any] = {"basis": basis, "cn_code": cn_code, "quantity": quantity, "quarter": quarter}
+    if basis == "actual":
+        line["process"] = code[process_id]
+    else:
+        line["country"] = country
+    return line
+
+
 def group_lines(groups: list[ShipmentGroup], code: dict[uuid.UUID, str], country: str) -> list[dict[str, Any]]:
     """The scenario's `imports`, one line per shipment group."""
-    imports = []
-    for g in groups:
-        line: dict[str, Any] = {"basis": g.basis, "cn_code": g.cn_code, "quantity": g.quantity, "quarter": g.quarter}
-        if g.basis == "actual":
-            line["process"] = code[g.process_id]
-        else:
-            line["country"] = country
-        imports.append(line)
-    return imports
+    return [_import_line(g.basis, g.cn_code, g.quantity, g.quarter, g.process_id, code, country) for g in groups]
 
 
 def import_lines(shipments: list[tuple], code: dict[uuid.UUID, str], country: str) -> list[dict[str, Any]]:
     """The scenario's `imports`, one line per shipment (columns as `shipment_columns` reads them)."""
-    imports = []
-    for _id, _customer, process_id, cn_code, quantity, day, basis in shipments:
-        line: dict[str, Any] = {"basis": basis, "cn_code": cn_code, "quantity": quantity, "quarter": quarter_of(day)}
-        if basis == "actual":
-            line["process"] = code[process_id]
-        else:
-            line["country"] = country
-        imports.append(line)
-    return imports
+    return [_import_line(basis, cn_code, quantity, quarter_of(day), process_id, code, country)
+            for _id, _customer, process_id, cn_code, quantity, day, basis in shipments]
 
 
 def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = False,
@@ -264,6 +260,7 @@ class LiveResults:
     flags: list[dict[str, Any]]
     evaluation: Evaluation | None = None  # the engine's own result, for the quality rules of the same render
     lines: list[LineCost] = field(default_factory=list)  # shipments summed per good, basis, process and quarter
+    groups: list[ShipmentGroup] | None = None  # the draft's shipment groups, for the quality rules of the same render
 
 
 def _summed(imports: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
@@ -301,16 +298,19 @@ def live_results(ctx: Context, *, period_id: uuid.UUID, per_shipment: bool = Fal
     ctx.require(Permission.DATA_VIEW)
     period = get_scoped(ctx, ReportingPeriod, period_id)
     snap = snapshot_of(ctx, period) if period.status == APPROVED else None
+    procs = ctx.session.execute(sa_select(ProductionProcess.id, ProductionProcess.code, ProductionProcess.name).where(
+        ProductionProcess.org_id == ctx.tenant, ProductionProcess.period_id == period.id)).all()
+    code = {pid: c for pid, c, _name in procs}
+    names = {c: name for _pid, c, name in procs}
+    groups = None
     if snap:
         scenario = json.loads(snap.content)
     else:
         scenario = scenario_of(ctx, period, with_imports=False)
-        code = dict(ctx.session.execute(sa_select(ProductionProcess.id, ProductionProcess.code).where(
-            ProductionProcess.org_id == ctx.tenant, ProductionProcess.period_id == period.id)).all())
         groups = shipment_groups(ctx, period.id)
         scenario["imports"] = group_lines(groups, code, scenario["installation"]["country"])
     summed, counts = _summed(scenario["imports"])
-    if not snap:  # a line of groups counts their shipments
+    if groups is not None:  # a line of groups counts their shipments
         counts = _group_counts(scenario["imports"], groups)
     each = scenario["imports"]
     scenario["imports"] = summed
@@ -318,7 +318,6 @@ def live_results(ctx: Context, *, period_id: uuid.UUID, per_shipment: bool = Fal
     lines = [LineCost(r.cn_code, r.basis, line.get("process"), r.quarter, r.quantity, n, r.embedded_emissions,
                       r.certificates, r.cost_eur) for line, r, n in zip(scenario["imports"], ev.imports, counts,
                                                                         strict=True)]
-    names = {p.code: p.name for p in _rows(ctx, ProductionProcess, ProductionProcess.period_id == period.id)}
     processes = [ProcessSee(pid, names.get(pid, ""), r.goods_category, r.cn_code, r.see_direct, r.see_indirect,
                             r.see_total, r.cbam_basis, list(r.terms)) for pid, r in ev.processes.items()]
     costs: list[ShipmentCost] = []
@@ -331,4 +330,4 @@ def live_results(ctx: Context, *, period_id: uuid.UUID, per_shipment: bool = Fal
                               r.certificates, r.cost_eur, list(r.terms))
                  for row, r in zip(shipments, one_by_one.imports, strict=True)]
     return LiveResults(period.id, period.version_no, period.status, snap.hash if snap else None, processes, costs,
-                       ev.total_certificates, ev.total_cost_eur, ev.reference_versions, ev.flags, ev, lines)
+                       ev.total_certificates, ev.total_cost_eur, ev.reference_versions, ev.flags, ev, lines, groups)
