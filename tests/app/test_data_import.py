@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,8 +16,7 @@ from db.models import Organization
 from db.reporting_models import ProductionProcess, PurchasedPrecursor
 from db.session import Scope, get_engine, scoped_session
 from tests.app.conftest import APP, open_app
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+from tests.support.paths import EXAMPLES
 
 
 def _edit(data: bytes, changes: dict[tuple[str, str], object]) -> bytes:

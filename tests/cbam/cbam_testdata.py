@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
-OFFICIAL = EXAMPLES.parent / "official"
+from tests.support.paths import EXAMPLES, OFFICIAL  # noqa: F401  (OFFICIAL is re-exported to the engine tests)
 
 
 def example(name: str) -> dict[str, Any]:

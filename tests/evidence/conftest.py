@@ -3,16 +3,14 @@ the storage adapters (local directory; Supabase Storage against a real local HTT
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from core.evidence.storage import _supabase_client
 from core.settings import get_settings
 from tests.factories import enter_scenario, make_customer, make_org, make_period, make_user
+from tests.support.paths import EXAMPLES
 from tests.support.storage_server import StorageServer
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 
 
 @pytest.fixture

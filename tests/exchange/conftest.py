@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
+from tests.support.paths import EXAMPLES
 
 
 def examples_with_processes() -> dict[str, dict]:

@@ -28,8 +28,8 @@ from core.exchange.registry import codes as c
 from core.exchange.registry.schema import DATA
 from tests.exchange.conftest import examples_with_processes
 from tests.exchange.exports_support import DETAILS, approved_steel
+from tests.support.paths import OFFICIAL
 
-OFFICIAL = DATA.parents[3].parent / "shared" / "official"
 N = f"{{{c.NAMESPACE}}}"
 SHIP_DAY = {1: date(2026, 2, 15), 2: date(2026, 5, 15), 3: date(2026, 8, 15), 4: date(2026, 11, 15)}
 

@@ -12,14 +12,15 @@ from lxml import etree
 from core.exchange.template import TEMPLATE_SHA256, export_template, template_bytes
 from core.exchange.template import cellmap as m
 from core.exchange.template.package import NS
-from tests.exchange.conftest import EXAMPLES, examples_with_processes
+from tests.exchange.conftest import examples_with_processes
+from tests.support.paths import OFFICIAL  # noqa: E402
 
-OFFICIAL = EXAMPLES.parent / "official" / "CBAM Communication template for installations_en_20241213.xlsx"
+OFFICIAL_TEMPLATE = OFFICIAL / "CBAM Communication template for installations_en_20241213.xlsx"
 
 
 def test_shipped_template_is_the_commissions_file() -> None:
     assert hashlib.sha256(template_bytes()).hexdigest() == TEMPLATE_SHA256
-    assert template_bytes() == OFFICIAL.read_bytes()
+    assert template_bytes() == OFFICIAL_TEMPLATE.read_bytes()
 
 
 def _unlocked_styles(z: zipfile.ZipFile) -> set[str]:

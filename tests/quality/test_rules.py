@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +10,8 @@ from hypothesis import strategies as st
 
 from core.i18n import catalogs
 from core.quality import RULES, QualityInput, check, has_blocking
+from tests.support.paths import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
 STEEL = json.loads((EXAMPLES / "steel_bof_to_hot_rolled_coil.json").read_text())
 CEMENT = json.loads((EXAMPLES / "cement_clinker_and_grinding.json").read_text())
 

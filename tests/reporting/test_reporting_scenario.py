@@ -3,7 +3,6 @@ canonical JSON with its SHA-256."""
 import json
 import math
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -26,8 +25,7 @@ from tests.factories import (
     make_period,
     make_user,
 )
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+from tests.support.paths import EXAMPLES
 
 
 def _close(a, b):
