@@ -104,8 +104,24 @@ def edit_sheet(xml: bytes, cells: dict[str, Value]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+WORKBOOK_PART = "xl/workbook.xml"
+# The template's own calculation properties, and the same with Excel's "recalculate everything on open" flag
+# (ECMA-376 Part 1, 18.2.2 calcPr/@fullCalcOnLoad). Without it a reader that trusts cached results shows the
+# Commission file's stale summaries (or #N/A) instead of those of the written inputs.
+_CALC_PR = b'<calcPr calcId="162913"/>'
+_CALC_PR_FULL = b'<calcPr calcId="162913" fullCalcOnLoad="1"/>'
+
+
+def recalculate_on_open(workbook_xml: bytes) -> bytes:
+    """workbook.xml with the full-calculation-on-load flag set; nothing else in it changes."""
+    if workbook_xml.count(_CALC_PR) != 1:
+        raise ExchangeError("exchange.error.template_modified", path=WORKBOOK_PART)
+    return workbook_xml.replace(_CALC_PR, _CALC_PR_FULL)
+
+
 def write_package(edits: dict[str, dict[str, Value]]) -> bytes:
-    """The template with the cells of each worksheet part set; every other member copied unchanged."""
+    """The template with the cells of each worksheet part set and full recalculation on open requested; every
+    other member copied unchanged."""
     src = zipfile.ZipFile(io.BytesIO(template_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -113,5 +129,7 @@ def write_package(edits: dict[str, dict[str, Value]]) -> bytes:
             data = src.read(info)
             if info.filename in edits and edits[info.filename]:
                 data = edit_sheet(data, edits[info.filename])
+            elif info.filename == WORKBOOK_PART:
+                data = recalculate_on_open(data)
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
