@@ -120,3 +120,37 @@ def test_setting_off_allows_self_approval_and_only_the_owner_switches_it_audited
     period = _period(engine, owner, org)
     _submit(engine, owner, org, period.id)
     assert _approve(engine, owner, org, period.id).status == "approved"
+
+
+def test_demo_seed_signs_off_by_two_people_and_holds_no_blocking_findings(engine):
+    """The demo's approved period was submitted by the editor and approved by the owner; neither demo period has
+    a blocking finding, so the draft can be submitted as the demo invites."""
+    from core.clock import SystemClock
+    from core.demo import seed_demo
+    from core.demo.seed import DEMO_USERS
+    from core.identity import LOCAL_ISSUER, resolve_login
+    from core.organizations import memberships_of
+    from core.reporting import list_periods
+    from core.reporting.quality import period_findings
+    from db.session import Scope, scoped_session
+
+    assert seed_demo(engine, policy_version="1.0")
+    people = {}
+    for demo in DEMO_USERS[:2]:  # the owner and the editor, found as the local login finds them
+        with scoped_session(Scope(), engine) as s:
+            people[demo.role] = resolve_login(s, issuer=LOCAL_ISSUER, subject=demo.subject, email=demo.email,
+                                              name=demo.name, clock=SystemClock())
+    owner, editor = people["owner"], people["editor"]
+    with scoped_session(Scope(user_id=owner.id, email=owner.email, issuer=owner.issuer, subject=owner.subject),
+                        engine) as s:
+        orgs = {org.name_en: org.id for org, _role in memberships_of(s, owner)}
+    statuses = {}
+    for name, org in orgs.items():
+        with context(engine, owner, org) as ctx:
+            assert ctx.role == "owner"
+            for period in list_periods(ctx):
+                statuses[name] = period.status
+                assert [f.rule for f in period_findings(ctx, period_id=period.id) if f.severity == "blocking"] == []
+                if period.status == "approved":
+                    assert period.submitted_by == editor.id and period.status_changed_by == owner.id
+    assert statuses == {"Demo Steel Co., Ltd.": "draft", "Demo Aluminium Co., Ltd.": "approved"}
