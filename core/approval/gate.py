@@ -16,8 +16,10 @@ class BlockingFindings(DomainError):
 
     def __init__(self, action: str, findings: list[Finding]) -> None:
         self.findings = tuple(findings)
+        # as plain values too, for a command that prints the error's params as JSON
+        listed = [{"rule": f.rule, "key": f.key, "path": f.path, "params": dict(f.params)} for f in self.findings]
         super().__init__(f"approval.error_blocking_{action}", count=len(self.findings),
-                         rules=", ".join(dict.fromkeys(f.rule for f in self.findings)), findings=self.findings)
+                         rules=", ".join(dict.fromkeys(f.rule for f in self.findings)), findings=listed)
 
 
 def refuse_blocking_findings(ctx: Context, period: ReportingPeriod, *, action: str) -> None:

@@ -20,6 +20,8 @@ def upgrade() -> None:
     with op.batch_alter_table("reporting_period") as batch:
         batch.add_column(sa.Column("submitted_by", sa.Uuid(), nullable=True))
         batch.create_foreign_key("fk_reporting_period_submitted_by", "app_user", ["submitted_by"], ["id"])
+    # a period waiting in "submitted" was last moved by whoever submitted it (later states were moved by a reviewer)
+    op.execute("UPDATE reporting_period SET submitted_by = status_changed_by WHERE status = 'submitted'")
 
 
 def downgrade() -> None:
