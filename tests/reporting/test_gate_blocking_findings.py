@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from core.approval import BlockingFindings
-from core.i18n import error_text
+from core.i18n import error_text, t
 from core.reporting import (
     ProcessData,
     ShipmentData,
@@ -97,3 +97,44 @@ def test_approval_checks_again_a_blocking_finding_that_appeared_after_submission
                          .values(quantity=900))
     with context(engine, owner, org) as ctx:
         assert approve_period(ctx, period_id=period.id, expected_version=p.version).status == "approved"
+
+
+@pytest.fixture
+def cli(shipped, request, monkeypatch):
+    """`cbam period …` pointed at the test database (PostgreSQL: the app role, and the owner for the look-ups)."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from core.settings import get_settings
+    from db.session import get_engine
+
+    engine = shipped[0]
+    if engine.dialect.name == "postgresql":
+        db = request.getfixturevalue("pg_database")
+        monkeypatch.setenv("DATABASE_URL", db.app_url)
+        monkeypatch.setenv("MIGRATION_DATABASE_URL", db.admin_url)
+    else:
+        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield lambda *args: CliRunner().invoke(app, ["period", *args])
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+def test_the_command_line_lists_the_blocking_findings_that_refuse_a_submission(shipped, cli):
+    engine, org, owner, editor, period, proc = shipped
+    with context(engine, editor, org) as ctx:  # 1000 t made, 1600 t shipped
+        ctx.session.exec(update(Shipment).where(Shipment.org_id == org).values(quantity=1600))
+    r = cli("submit", "--org", str(org), "--as", editor.email, "--period", str(period.id))
+    assert r.exit_code == 2, r.output
+    assert "[approval.error_blocking_submit]" in r.output
+    assert (f"  DQ23 processes[0].activity_level ({t('page.processes', 'en')}): "
+            + t("quality.shipments_exceed_production", "en", process="P1", shipped=1600.0, produced=1000.0)) in r.output
+    with context(engine, editor, org) as ctx:
+        assert get_period(ctx, period_id=period.id).status == "draft"
+        ctx.session.exec(update(Shipment).where(Shipment.org_id == org).values(quantity=1000))
+    r = cli("submit", "--org", str(org), "--as", editor.email)
+    assert r.exit_code == 0 and r.output.strip().endswith("submitted"), r.output
+    r = cli("approve", "--org", str(org), "--as", owner.email, "--period", str(period.id))
+    assert r.exit_code == 0 and r.output.strip().endswith("approved"), r.output
