@@ -85,3 +85,19 @@ def test_owner_switches_four_eyes_approval_on_the_organization_page(demo_data):
     with context(get_engine(), owner, steel) as ctx:
         assert get_organization(ctx).four_eyes_approval is False
     assert t("approval.four_eyes_off", "zh") in [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_owner_approving_their_own_submission_is_told_to_get_a_second_approver(demo_data, lang):
+    _editor, owner, steel = _people_and_steel()
+    at = open_app("owner", lang, "reporting")
+    at.button(key="rep_reporting.submit").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key="rep_reporting.approve").click()
+    at.run()
+    assert not at.exception
+    message = t("approval.error_four_eyes_no_approver", lang)
+    assert message in [e.value for e in at.error] and t("page.members", lang) in message
+    with context(get_engine(), owner, steel) as ctx:
+        assert list_periods(ctx)[0].status == "submitted"
