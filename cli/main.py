@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, data_import, engine, exports, template
+from cli import admin, data_import, engine, exports, review, template
 
 app = typer.Typer(
     name="cbam",
@@ -19,6 +19,7 @@ engine.register(app)
 template.register(app)
 data_import.register(app)
 exports.register(app)
+review.register(app)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 from db.personal_data import PersonalData as PD
@@ -59,6 +59,8 @@ class Organization(SQLModel, table=True):
     uscc: str | None = Field(default=None, max_length=18, sa_column_kwargs=tag(PD.NONE))
     address: str = Field(default="", max_length=500, sa_column_kwargs=tag(PD.NONE))
     industry: str = Field(default="", max_length=40, sa_column_kwargs=tag(PD.NONE))
+    # four-eyes approval: whoever submitted a reporting period may not approve it (migration 0009)
+    four_eyes_approval: bool = Field(default=True, sa_column_kwargs=tag(PD.NONE) | {"server_default": true()})
     created_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
     updated_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))

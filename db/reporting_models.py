@@ -47,6 +47,9 @@ class ReportingPeriod(TenantColumns, table=True):
                                                 sa_column_kwargs=tag(PD.IDENTIFIER))
     status_changed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True),
                                                sa_column_kwargs=tag(PD.NONE))
+    # who last handed the period in for review: under four-eyes approval, not who approves it (migration 0009)
+    submitted_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id",
+                                           sa_column_kwargs=tag(PD.IDENTIFIER))
     snapshot_hash: str | None = Field(default=None, max_length=64, sa_column_kwargs=tag(PD.NONE))
     frozen_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
 

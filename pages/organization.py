@@ -2,6 +2,7 @@
 import streamlit as st
 
 from core.access import Permission, can
+from core.approval import set_four_eyes_approval
 from core.organizations import INDUSTRIES, OrganizationData, get_organization, update_organization
 from ui.forms import field_error, form_error, prefill, reload_record, run_action
 from ui.navigation import guard
@@ -45,3 +46,17 @@ if submitted:
 
     run_action(form, _save, "common.saved")
 st.button(tr("common.reload"), key="org_reload", on_click=reload_record, args=(form,))
+
+st.subheader(tr("approval.four_eyes"))
+st.caption(tr("approval.four_eyes_on" if org.four_eyes_approval else "approval.four_eyes_off"))
+if editable:
+    form_error("org_four_eyes")
+    with st.form("org_four_eyes"):
+        four_eyes = st.toggle(tr("approval.four_eyes"), value=org.four_eyes_approval,
+                              help=tr("approval.four_eyes_help"), key="org_four_eyes_on")
+        if st.form_submit_button(tr("approval.four_eyes_save")):
+            def _switch() -> None:
+                with context() as c:
+                    set_four_eyes_approval(c, enabled=four_eyes, expected_version=org.version)
+
+            run_action("org_four_eyes", _switch, "common.saved")

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from core.access import Permission, can
+from core.approval import BlockingFindings
 from core.reporting import (
     add_comment,
     approve_period,
@@ -15,6 +16,7 @@ from core.reporting import (
     submit_period,
 )
 from core.reporting.quality import period_findings
+from ui.blocking_findings import forget, remember, show_refusal
 from ui.field_link import field_link
 from ui.forms import field_error, form_error, run_action
 from ui.navigation import guard
@@ -54,6 +56,7 @@ else:
     st.caption(tr("reporting.draft_numbers"))
 
 form_error("rep_flow")
+show_refusal("rep_flow", period.id)  # blocking findings that refused a submission or approval, with their links
 steps = [
     (("draft", "changes_requested"), Permission.PERIOD_SUBMIT, submit_period, "reporting.submit"),
     (("submitted",), Permission.PERIOD_REVIEW, start_review, "reporting.start_review"),
@@ -65,8 +68,13 @@ for col, (states, perm, action, key) in zip(cols, steps, strict=True):
     if period.status in states and can(role, perm):
         if col.button(tr(key), key=f"rep_{key}"):
             def _move(fn=action) -> None:
-                with context() as c:
-                    fn(c, period_id=period.id, expected_version=period.version)
+                forget("rep_flow")
+                try:
+                    with context() as c:
+                        fn(c, period_id=period.id, expected_version=period.version)
+                except BlockingFindings as exc:
+                    remember("rep_flow", period.id, exc)
+                    raise
             run_action("rep_flow", _move, "common.saved")
 if period.status == "approved" and can(role, Permission.DATA_EDIT):
     with st.form("rep_reopen"):

@@ -102,3 +102,28 @@ def enter_scenario(engine, user: User, org_id: uuid.UUID, period_id: uuid.UUID, 
     with context(engine, user, org_id) as ctx:
         return enter(ctx, period_id=period_id, scenario=scenario, customer_id=customer_id,
                      supplier_installation="Supplier works", justification="supplier did not report actual data")
+
+
+# --- four-eyes approval --------------------------------------------------------------------------------------------
+
+def second_owner(engine, owner: User, org_id: uuid.UUID, *, name: str = "Second Owner") -> User:
+    """Another owner of the organization: under four-eyes approval (on by default) whoever submitted a period
+    does not approve it."""
+    person = make_user(engine, name=name)
+    add_member(engine, owner, org_id, person, "owner")
+    return person
+
+
+def sign_off(engine, org_id: uuid.UUID, period_id: uuid.UUID, *, submitter: User, approver: User,
+             review_by: User | None = None):
+    """Submit as `submitter`, optionally take into review as `review_by`, approve as `approver`; each in its own
+    transaction, as separate people do. Returns the approved period."""
+    from core.reporting import approve_period, get_period, start_review, submit_period
+
+    with context(engine, submitter, org_id) as ctx:
+        p = submit_period(ctx, period_id=period_id, expected_version=get_period(ctx, period_id=period_id).version)
+    if review_by is not None:
+        with context(engine, review_by, org_id) as ctx:
+            p = start_review(ctx, period_id=period_id, expected_version=p.version)
+    with context(engine, approver, org_id) as ctx:
+        return approve_period(ctx, period_id=period_id, expected_version=p.version)

@@ -125,6 +125,8 @@ class _Builder:
         self.rows.add("organization", {
             "id": org_id, "name_zh": f"规模示例客户{n + 1:02d}有限公司", "name_en": f"{SCALE_PREFIX} {n + 1:02d} Co., Ltd.",
             "eori": None, "uscc": None, "address": f"示例工业园 {n + 1} 号", "industry": "iron_steel",
+            # one owner approves what they submitted: the scale organizations have no second approver
+            "four_eyes_approval": False,
             "created_by": self.owner, "created_at": at, "updated_by": self.owner, "updated_at": at, "version": 1})
         self.event(org_id, "organization.created", "organization", org_id, {"name_en": f"{SCALE_PREFIX} {n + 1:02d}"})
         for user_id, email, role in ((self.owner, OWNER[1], "owner"),
@@ -164,7 +166,7 @@ class _Builder:
         period = {**_tenant(org_id, self.owner, self.t0), "id": period_id, "installation_id": inst_id, "year": YEAR,
                   "version_no": 1, "status": status, "reason": "", "previous_id": None,
                   "parameters": dict(tpl.get("parameters") or {}), "status_changed_by": None,
-                  "status_changed_at": None, "snapshot_hash": None, "frozen_at": None}
+                  "status_changed_at": None, "submitted_by": None, "snapshot_hash": None, "frozen_at": None}
         self.event(org_id, "period.created", "reportingperiod", period_id, {"year": YEAR})
         scale, intensity = rng.uniform(0.5, 1.5), rng.uniform(0.85, 1.15)
         processes, codes = ([], {}) if incomplete else self.processes(org_id, period_id, tpl, scale, intensity)
@@ -173,6 +175,7 @@ class _Builder:
         if status != DRAFT:
             period["status_changed_by"] = self.consultant.id if status in (IN_REVIEW, CHANGES_REQUESTED) else self.owner
             period["status_changed_at"] = self.t0 + timedelta(days=300)
+            period["submitted_by"] = self.owner
             self.event(org_id, "period.submitted", "reportingperiod", period_id, {"status": SUBMITTED})
             if status in (IN_REVIEW, CHANGES_REQUESTED, APPROVED):
                 self.event(org_id, "period.review_started", "reportingperiod", period_id, {"status": IN_REVIEW},

@@ -88,16 +88,30 @@ def _seed_reporting(ctx) -> None:
         contact_email="j.weber@rheinstahl.example"), "示例炼铁厂 Demo ironworks")
 
 
-def _seed_approved(ctx) -> None:
-    """Demo Aluminium: the worked aluminium example, approved and frozen: what the Exports page, the customer data
-    pack and the verifier pack start from."""
-    from core.reporting import CustomerData, approve_period, submit_period
+def _seed_approved_entry(ctx):  # noqa: ANN001, ANN202
+    """Demo Aluminium: the worked aluminium example, to be submitted by the editor and approved by the owner."""
+    from core.reporting import CustomerData
 
-    period = _seed_period(ctx, DEMO_APPROVED, CustomerData(
+    return _seed_period(ctx, DEMO_APPROVED, CustomerData(
         name="Alu Trade Rotterdam B.V.", eori="NL123456789", country="NL", contact_name="Sanne de Vries",
         contact_email="s.devries@alutrade.example"), "示例氧化铝厂 Demo alumina refinery")
-    period = submit_period(ctx, period_id=period.id, expected_version=period.version)
-    approve_period(ctx, period_id=period.id, expected_version=period.version)
+
+
+def _sign_off(engine: Engine, org_id, period_id, submitter, approver, clock: Clock) -> None:  # noqa: ANN001
+    """Submitted by one person and approved by another (four-eyes approval is on by default): the approved and
+    frozen period the Exports page, the customer data pack and the verifier pack start from."""
+    from core.context import Context
+    from core.organizations import role_in
+    from core.reporting import approve_period, get_period, submit_period
+
+    for person, step in ((submitter, submit_period), (approver, approve_period)):
+        with scoped_session(Scope(user_id=person.id, org_id=org_id, email=person.email, issuer=person.issuer,
+                                  subject=person.subject), engine) as session:
+            ctx = Context(session=session, user=person, org_id=org_id, role=role_in(session, person, org_id),
+                          clock=clock)
+            period = get_period(ctx, period_id=period_id)
+            step(ctx, period_id=period_id, expected_version=period.version)
+            session.commit()
 
 
 def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None) -> bool:
@@ -107,6 +121,7 @@ def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None
         owner = _login(session, DEMO_USERS[0], clock, policy_version)
         if memberships_of(session, owner):
             return False
+        approved = None
         for org_data, installations in DEMO_ORGS:
             ctx = create_organization(session, owner, org_data, clock=clock)
             for inst in installations:
@@ -114,15 +129,19 @@ def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None
             if org_data is DEMO_ORGS[0][0]:
                 _seed_reporting(ctx)
             else:
-                _seed_approved(ctx)
+                approved = (ctx.org_id, _seed_approved_entry(ctx).id)
             for demo in DEMO_USERS[1:]:
-                # the consultant serves both organizations; everyone else works for the first only
-                if org_data is DEMO_ORGS[0][0] or demo.role == "consultant":
+                # the consultant serves both organizations, the editor too (they submit Demo Aluminium's period
+                # for the owner to approve); everyone else works for the first only
+                if org_data is DEMO_ORGS[0][0] or demo.role in ("consultant", "editor"):
                     invite_member(ctx, email=demo.email, role=demo.role)
         session.commit()
+    people = {}
     for demo in DEMO_USERS[1:]:
         with scoped_session(Scope(), engine) as session:
             user = _login(session, demo, clock, policy_version)
             for _org, m in invitations_of(session, user):
                 accept_invitation(session, user, m.id, clock=clock)
+            people[demo.role] = user
+    _sign_off(engine, *approved, people["editor"], owner, clock)
     return True

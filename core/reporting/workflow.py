@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlmodel import func, select
 
 from core.access import Permission, can
+from core.approval import check_four_eyes, refuse_blocking_findings
 from core.cbam import evaluate_data
 from core.context import Context
 from core.errors import ConcurrentChange, DomainError, ValidationFailed
@@ -50,8 +51,14 @@ def _move(ctx: Context, period_id: uuid.UUID, expected_version: int, allowed: tu
 
 
 def submit_period(ctx: Context, *, period_id: uuid.UUID, expected_version: int) -> ReportingPeriod:
+    """Hand the period in for review. Refused while its data has a blocking data-quality finding."""
     ctx.require(Permission.PERIOD_SUBMIT)
-    return _move(ctx, period_id, expected_version, EDITABLE, SUBMITTED, action="period.submitted")
+    period = lock_period(ctx, period_id)
+    if period.status not in EDITABLE:
+        raise DomainError("reporting.error_transition", status=period.status, to=SUBMITTED)
+    refuse_blocking_findings(ctx, period, action="submit")
+    return _move(ctx, period_id, expected_version, EDITABLE, SUBMITTED, action="period.submitted",
+                 extra={"submitted_by": ctx.user.id})
 
 
 def start_review(ctx: Context, *, period_id: uuid.UUID, expected_version: int) -> ReportingPeriod:
@@ -107,16 +114,20 @@ def list_comments(ctx: Context, *, period_id: uuid.UUID, open_only: bool = False
 def approve_period(ctx: Context, *, period_id: uuid.UUID, expected_version: int) -> ReportingPeriod:
     """Approve and freeze: the scenario's canonical JSON and its SHA-256 are stored as the period's snapshot.
 
-    Refused while review comments are open, or while the engine cannot evaluate the data."""
+    Refused to the person who submitted it under four-eyes approval, while review comments are open, while the
+    data has a blocking data-quality finding (checked again: data can change after submission), or while the
+    engine cannot evaluate the data."""
     ctx.require(Permission.PERIOD_APPROVE)
     period = lock_period(ctx, period_id)
     if period.status not in (SUBMITTED, IN_REVIEW):
         raise DomainError("reporting.error_transition", status=period.status, to=APPROVED)
+    check_four_eyes(ctx, period)
     open_comments = ctx.session.exec(select(func.count()).select_from(ReviewComment).where(
         ReviewComment.org_id == ctx.tenant, ReviewComment.period_id == period.id,
         ReviewComment.resolved.is_(False))).one()
     if open_comments:
         raise DomainError("reporting.error_open_comments", count=open_comments)
+    refuse_blocking_findings(ctx, period, action="approve")
     scenario = scenario_of(ctx, period, pin_reference=True)
     evaluate_data(scenario)  # a CbamError here: the data is not complete enough to freeze
     content = canonical_json(scenario)

@@ -9,11 +9,11 @@ from sqlmodel import select
 
 from core.i18n import t
 from core.identity import LOCAL_ISSUER
-from core.reporting import approve_period, list_periods, submit_period
+from core.reporting import list_periods
 from db.models import Organization, User
 from db.session import Scope, get_engine, scoped_session
 from tests.app.conftest import open_app
-from tests.factories import context
+from tests.factories import context, sign_off
 
 FILL = {"declarant_city": "Duisburg", "installation_city": "Fuzhou", "signatory_name": "Jonas Weber",
         "signatory_position": "CBAM officer", "signature_place": "Duisburg"}
@@ -24,12 +24,14 @@ def approved_demo(demo_data):
     engine = get_engine()
     with scoped_session(Scope(), engine) as s:
         owner = s.exec(select(User).where(User.issuer == LOCAL_ISSUER, User.subject == "demo-owner")).one()
+        editor = s.exec(select(User).where(User.issuer == LOCAL_ISSUER, User.subject == "demo-editor")).one()
         org = s.exec(select(Organization).where(Organization.name_en == "Demo Steel Co., Ltd.")).one()
         s.expunge(owner)
+        s.expunge(editor)
     with context(engine, owner, org.id) as ctx:
         period = list_periods(ctx)[0]
-        p = submit_period(ctx, period_id=period.id, expected_version=period.version)
-        return approve_period(ctx, period_id=period.id, expected_version=p.version)
+    # four-eyes approval: the editor submits, the owner approves
+    return sign_off(engine, org.id, period.id, submitter=editor, approver=owner)
 
 
 def _texts(at, kind):

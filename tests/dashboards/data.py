@@ -12,13 +12,9 @@ from pathlib import Path
 from core.reporting import (
     ShipmentData,
     add_shipment,
-    approve_period,
-    get_period,
     list_processes,
     list_shipments,
     live_results,
-    start_review,
-    submit_period,
 )
 from tests.factories import (
     context,
@@ -28,6 +24,8 @@ from tests.factories import (
     make_org,
     make_period,
     make_user,
+    second_owner,
+    sign_off,
 )
 
 DEMO = Path(__file__).resolve().parents[2] / "core" / "demo"
@@ -67,12 +65,9 @@ def build(engine, *, name_en: str = "Dash Steel Co.", approve: bool = True) -> D
                     quantity=qty, shipped_on=date(2026, 3 * quarter - n % 3, 10 + n), basis=basis,  # every month of a quarter
                     order_reference=f"X-{n}"))
         periods[inst_name] = period.id
-    if approve:
-        with context(engine, owner, org) as ctx:
-            pid = periods["Steel works"]
-            p = submit_period(ctx, period_id=pid, expected_version=get_period(ctx, period_id=pid).version)
-            p = start_review(ctx, period_id=pid, expected_version=p.version)
-            approve_period(ctx, period_id=pid, expected_version=p.version)
+    if approve:  # four-eyes approval: a second owner approves what the owner submitted and reviewed
+        sign_off(engine, org, periods["Steel works"], submitter=owner, review_by=owner,
+                 approver=second_owner(engine, owner, org))
     return Dataset(owner, org, periods, {"Rheinstahl Handel GmbH": c1.id, c2.name: c2.id})
 
 

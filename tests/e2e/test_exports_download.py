@@ -16,11 +16,11 @@ from sqlmodel import select
 
 from core.i18n import t
 from core.identity import LOCAL_ISSUER
-from core.reporting import approve_period, list_periods, submit_period
+from core.reporting import list_periods
 from db.models import Organization, User
 from db.session import Scope, make_engine, scoped_session
 from tests.e2e.test_pages_look import full_page_screenshot, nav_link, sign_in_as_owner
-from tests.factories import context
+from tests.factories import context, sign_off
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import AppServers
@@ -36,12 +36,14 @@ def approved_app(tmp_path_factory: pytest.TempPathFactory, app_servers: AppServe
     engine = make_engine(f"sqlite:///{data_dir / 'cbam.db'}")
     with scoped_session(Scope(), engine) as s:
         owner = s.exec(select(User).where(User.issuer == LOCAL_ISSUER, User.subject == "demo-owner")).one()
+        editor = s.exec(select(User).where(User.issuer == LOCAL_ISSUER, User.subject == "demo-editor")).one()
         org = s.exec(select(Organization).where(Organization.name_en == "Demo Steel Co., Ltd.")).one()
         s.expunge(owner)
+        s.expunge(editor)
     with context(engine, owner, org.id) as ctx:
         period = list_periods(ctx)[0]
-        p = submit_period(ctx, period_id=period.id, expected_version=period.version)
-        approved = approve_period(ctx, period_id=period.id, expected_version=p.version)
+    # four-eyes approval: the editor submits, the owner approves
+    approved = sign_off(engine, org.id, period.id, submitter=editor, approver=owner)
     engine.dispose()
     server = app_servers.start(data_dir, root / "absent-secrets.toml")
     yield server, approved.snapshot_hash

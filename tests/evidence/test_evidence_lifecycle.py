@@ -206,7 +206,8 @@ def test_objects_of_a_rolled_back_upload_are_removed(steel_org, adapter):
 def test_reopened_version_keeps_the_evidence_of_its_figures(steel_org):
     """Version n+1 of a reopened period copies its rows under new ids; the files behind version n's figures stay
     linked to the same figures of n+1 (and DQ28 does not flag them), while version n keeps its own links."""
-    from core.reporting import approve_period, get_period, reopen_period, submit_period
+    from core.reporting import reopen_period
+    from tests.factories import second_owner, sign_off
 
     engine, owner, org, period, ids = steel_org
     a = _upload(engine, owner, org, "meter.pdf", samples.pdf("meter"))
@@ -223,9 +224,8 @@ def test_reopened_version_keeps_the_evidence_of_its_figures(steel_org):
         delete_file(ctx, file_id=gone.id, expected_version=current_file(ctx, gone.id).version)
     before = _dq28(engine, owner, org, period.id)
     assert before == ["processes[0].direct_emissions", "processes[1].activity_level"]
+    p = sign_off(engine, org, period.id, submitter=owner, approver=second_owner(engine, owner, org))
     with context(engine, owner, org) as ctx:
-        p = submit_period(ctx, period_id=period.id, expected_version=get_period(ctx, period_id=period.id).version)
-        p = approve_period(ctx, period_id=period.id, expected_version=p.version)
         new = reopen_period(ctx, period_id=period.id, reason="supplier corrected its SEE", expected_version=p.version)
     with context(engine, owner, org) as ctx:
         old_links = links_of_period(ctx, period_id=period.id)

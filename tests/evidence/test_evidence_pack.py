@@ -8,9 +8,8 @@ import zipfile
 
 from core.evidence import link_file, link_targets, upload_files, verifier_pack
 from core.evidence.pack import neutralise
-from core.reporting import approve_period, get_period, submit_period
 from tests.evidence import samples
-from tests.factories import context
+from tests.factories import context, second_owner, sign_off
 
 
 def _open(pack):
@@ -59,8 +58,8 @@ def test_pack_of_an_approved_period_names_its_snapshot(steel_org):
         stream = next(t for t in link_targets(ctx, period_id=period.id) if t.entity_type == "source_stream")
         link_file(ctx, file_id=f.id, period_id=period.id, entity_type="source_stream", entity_id=stream.entity_id,
                   field_name="stream")
-        p = submit_period(ctx, period_id=period.id, expected_version=get_period(ctx, period_id=period.id).version)
-        p = approve_period(ctx, period_id=period.id, expected_version=p.version)
+    p = sign_off(engine, org, period.id, submitter=owner, approver=second_owner(engine, owner, org))
+    with context(engine, owner, org) as ctx:
         pack = verifier_pack(ctx, period_id=period.id)
     zf, manifest = _open(pack)
     assert manifest["snapshot"]["hash"] == p.snapshot_hash

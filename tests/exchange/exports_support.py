@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from core.demo.seed import DEMO_SCENARIO
 from core.exchange.registry import ReportDetails
-from core.reporting import approve_period, get_period, submit_period
 from tests.factories import (
     add_member,
     context,
@@ -17,6 +16,7 @@ from tests.factories import (
     make_org,
     make_period,
     make_user,
+    sign_off,
 )
 
 DETAILS = ReportDetails(declarant_city="Duisburg", declarant_street="Hafenstraße 1", declarant_postcode="47119",
@@ -57,10 +57,7 @@ def approved_steel(engine, *, customer_name: str = "Rheinstahl Handel GmbH", app
     other = make_customer(engine, owner, org, name="Rotterdam Metals BV", eori="NL123456789", country="NL")
     scenario = json.loads(DEMO_SCENARIO.read_text(encoding="utf-8"))
     enter_scenario(engine, owner, org, period.id, scenario, customer_id=customer.id)
-    if approve:
-        with context(engine, owner, org) as ctx:
-            p = submit_period(ctx, period_id=period.id,
-                              expected_version=get_period(ctx, period_id=period.id).version)
-            period = approve_period(ctx, period_id=period.id, expected_version=p.version)
+    if approve:  # four-eyes approval: the editor submits, the owner approves
+        period = sign_off(engine, org, period.id, submitter=people["editor"], approver=owner)
     return Team(engine, org, owner, people["editor"], people["viewer"], people["consultant"], people["dpo"],
                 period, customer, other)

@@ -7,13 +7,10 @@ from decimal import Decimal
 import pytest
 
 from core.reporting import (
-    approve_period,
     build_scenario,
     canonical_json,
     content_hash,
-    get_period,
     live_results,
-    submit_period,
     verify_snapshot,
 )
 from tests.factories import (
@@ -24,6 +21,8 @@ from tests.factories import (
     make_org,
     make_period,
     make_user,
+    second_owner,
+    sign_off,
 )
 from tests.support.paths import EXAMPLES
 
@@ -84,11 +83,9 @@ def test_summed_lines_price_the_same_as_shipment_by_shipment(engine, steel):
                     customer_id=sh.customer_id, process_id=sh.process_id, cn_code=sh.cn_code, quantity=qty,
                     shipped_on=sh.shipped_on, basis=sh.basis, order_reference=f"{sh.order_reference}-{n}"))
     for approve in (False, True):
+        if approve:
+            sign_off(engine, org, period.id, submitter=owner, approver=second_owner(engine, owner, org))
         with context(engine, owner, org) as ctx:
-            if approve:
-                p = submit_period(ctx, period_id=period.id,
-                                  expected_version=get_period(ctx, period_id=period.id).version)
-                approve_period(ctx, period_id=period.id, expected_version=p.version)
             res = live_results(ctx, period_id=period.id, per_shipment=True)
         assert len(res.shipments) == 3 * len(steel["imports"])
         assert len(res.lines) < len(res.shipments) and sum(line.count for line in res.lines) == len(res.shipments)
@@ -100,9 +97,8 @@ def test_summed_lines_price_the_same_as_shipment_by_shipment(engine, steel):
 
 def test_approval_freezes_a_hashed_snapshot(engine, steel):
     owner, org, period = _entered(engine, steel)
+    p = sign_off(engine, org, period.id, submitter=owner, approver=second_owner(engine, owner, org))
     with context(engine, owner, org) as ctx:
-        p = submit_period(ctx, period_id=period.id, expected_version=get_period(ctx, period_id=period.id).version)
-        p = approve_period(ctx, period_id=period.id, expected_version=p.version)
         frozen = build_scenario(ctx, period_id=period.id)
         res = live_results(ctx, period_id=period.id)
         assert verify_snapshot(ctx, period_id=period.id)
