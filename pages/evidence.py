@@ -36,7 +36,7 @@ show_flash()
 with context() as ctx:
     editable = can(ctx.role, Permission.EVIDENCE_EDIT)
     sites = {i.id: i.name for i in list_installations(ctx, include_archived=True)}
-    periods = list_periods(ctx)
+    periods = list_periods(ctx, latest_only=False)  # every version: links and coverage of earlier ones too
 period_labels = {p.id: tr("evidence.period_label", installation=sites.get(p.installation_id, ""), year=p.year,
                           version=p.version_no) for p in periods}
 
