@@ -15,6 +15,7 @@ from core.reporting import (
     submit_period,
 )
 from core.reporting.quality import period_findings
+from ui.compare import show_comparison
 from ui.field_link import field_link
 from ui.forms import field_error, form_error, run_action
 from ui.navigation import guard
@@ -50,6 +51,8 @@ label = tr("reporting.period_label", year=period.year, version=period.version_no
 st.subheader(label)
 if period.snapshot_hash:
     st.caption(tr("reporting.snapshot", hash=period.snapshot_hash))
+    st.caption(tr("reporting.read_only_version", version=period.version_no,
+                  status=tr(f"reporting.status.{period.status}")))
 else:
     st.caption(tr("reporting.draft_numbers"))
 
@@ -121,3 +124,4 @@ with history_tab:
     st.dataframe([{tr("reporting.version"): h.version_no, tr("reporting.state"): tr(f"reporting.status.{h.status}"),
                    tr("reporting.reason"): h.reason, tr("reporting.snapshot_hash"): h.snapshot_hash or ""}
                   for h in history], hide_index=True, width="stretch")
+    show_comparison(history, period)
