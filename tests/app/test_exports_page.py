@@ -17,6 +17,9 @@ from tests.factories import context
 
 FILL = {"declarant_city": "Duisburg", "installation_city": "Fuzhou", "signatory_name": "Jonas Weber",
         "signatory_position": "CBAM officer", "signature_place": "Duisburg"}
+PREFILLED = {"declarant_city": "Duisburg", "declarant_street": "Hafenstraße 1", "declarant_postcode": "47119",
+             "installation_city": "Fuzhou", "signatory_name": "王丽 Wang Li",
+             "signatory_position": "CBAM compliance manager", "signature_place": "Fuzhou"}
 
 
 @pytest.fixture
@@ -44,6 +47,13 @@ def test_owner_sees_problems_then_downloads_and_builds_a_pack(approved_demo):
     at = open_app("owner", "en", "exports")
     assert not at.exception, [e.value for e in at.exception]
     assert any(approved_demo.snapshot_hash in c for c in _texts(at, "caption"))
+    # the details stored on the customer, installation and organization (the demo seed's) are prefilled
+    for field, value in PREFILLED.items():
+        assert at.text_input(key=f"exports_d_{field}").value == value
+    assert t("exports.xml_download", "en", quarter=1) in _downloads(at)
+    for field in FILL:  # cleared, the problems are listed before any download
+        at.text_input(key=f"exports_d_{field}").set_value("")
+    at.run()
     assert t("exports.xml_problems", "en", quarter=1, count=5) in _texts(at, "warning")
     assert t("exports.xml_download", "en", quarter=1) not in _downloads(at)
     assert t("exports.csv_download", "en") in _downloads(at)
