@@ -38,7 +38,9 @@ if not editable:
 focus = current_focus()
 if focus is not None and focus.fresh and focus.position is not None:  # a link opens the page holding the row
     st.session_state.update(ship_customer=ALL, ship_quarter=ALL, ship_page=focus.position // PAGE_SIZE + 1)
-cust_names = {str(c.id): f"{c.name} ({c.eori})" for c in customers}
+# archived customers stay listed for the shipments that name them; the service refuses them for new ones
+cust_names = {str(c.id): f"{c.name} ({c.eori})" + (f" · {tr('customers.archived')}" if c.archived_at else "")
+              for c in customers}
 c1, c2, c3 = st.columns([3, 1, 1])
 customer_labels = {ALL: tr("entry.all")} | cust_names
 quarter_labels = {ALL: tr("entry.all")} | {str(q): f"Q{q}" for q in (1, 2, 3, 4)}
