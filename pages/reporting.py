@@ -71,7 +71,10 @@ for col, (states, perm, action, key) in zip(cols, steps, strict=True):
                 with context() as c:
                     fn(c, period_id=period.id, expected_version=period.version)
             run_action("rep_flow", _move, "common.saved")
-if period.status == "approved" and can(role, Permission.DATA_EDIT):
+with context() as ctx:
+    history = period_history(ctx, period_id=period.id)
+latest = period.version_no == max(h.version_no for h in history)
+if period.status == "approved" and latest and can(role, Permission.DATA_EDIT):  # only the latest version reopens
     with st.form("rep_reopen"):
         reason = st.text_input(tr("reporting.reopen_reason"), max_chars=1000, key="rep_reason")
         if st.form_submit_button(tr("reporting.reopen")):
@@ -119,8 +122,6 @@ with comments_tab:
                         add_comment(c, period_id=period.id, field_path=path, text=text)
                 run_action("rep_flow", _comment, "common.saved")
 with history_tab:
-    with context() as ctx:
-        history = period_history(ctx, period_id=period.id)
     st.dataframe([{tr("reporting.version"): h.version_no, tr("reporting.state"): tr(f"reporting.status.{h.status}"),
                    tr("reporting.reason"): h.reason, tr("reporting.snapshot_hash"): h.snapshot_hash or ""}
                   for h in history], hide_index=True, width="stretch")

@@ -67,6 +67,7 @@ def test_reporting_keeps_the_approved_version_selectable_and_compares(reopened):
     assert not at.exception, [e.value for e in at.exception]
     captions = [c.value for c in at.caption]
     assert t("reporting.read_only_version", "en", version=1, status=t("reporting.status.approved", "en")) in captions
+    assert t("reporting.reopen", "en") not in [b.label for b in at.button]  # version 2 is already open
     assert t("compare.section.customers", "en") in [m.value.strip("*") for m in at.markdown]
     frames = [d.value for d in at.dataframe if t("compare.col_new", "en") in d.value.columns]
     assert any("Rheinstahl Neu AG" in list(f[t("compare.col_new", "en")]) for f in frames)
