@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from core.evidence import link_file, link_targets, upload_files
 from core.i18n import t
-from core.organizations import memberships_of
+from core.installations import list_installations
+from core.organizations import get_organization, memberships_of
 from core.reporting import (
     approve_period,
     get_period,
@@ -132,3 +133,27 @@ def test_customers_are_edited_added_and_removed_on_their_page(demo_data):
         assert s.get(Customer, added.id) is None
         kept = s.get(Customer, shipped.id)
         assert kept.street == "Hafenstraße 2" and kept.archived_at is not None
+
+
+def test_registry_details_are_edited_on_the_organization_and_installation_pages(demo_data):
+    engine, owner, org = _owner()
+    at = open_app("owner", "en", "organization")
+    assert at.text_input(key="org_signatory_name").value == "王丽 Wang Li"  # the demo seed stores them
+    at.text_input(key="org_signatory_name").set_value("Chen Gang")
+    at.text_input(key="org_signature_place").set_value("Xiamen")
+    [save] = [b for b in at.button if b.label == t("common.save", "en")]
+    save.click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with context(engine, owner, org) as ctx:
+        inst_id = list_installations(ctx)[0].id
+    at = open_app("owner", "en", "installations")
+    at.selectbox(key="inst_chosen").set_value(str(inst_id)).run()
+    assert at.text_input(key="inst_city").value == "Fuzhou"
+    at.text_input(key="inst_city").set_value("Mawei")
+    [save] = [b for b in at.button if b.label == t("common.save", "en")]
+    save.click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with context(engine, owner, org) as ctx:
+        o = get_organization(ctx)
+        assert (o.signatory_name, o.signature_place) == ("Chen Gang", "Xiamen")
+        assert list_installations(ctx)[0].city == "Mawei"
