@@ -13,6 +13,14 @@ def _shown(value) -> str:
     return "—" if value is None else str(value)
 
 
+def _label(kind: str, name: str) -> str:
+    """A translated label where the catalog has one (`compare.field.activity_level`), else the field's own name
+    (nested ones like `heat.imported_TJ`, a source stream's parameters, read as the scenario format spells them)."""
+    key = f"compare.{kind}.{name}"
+    text = tr(key)
+    return name if text == key else text
+
+
 def show_comparison(history: list, period) -> None:
     """Two version pickers (the chosen period and, by default, the one before it) and the changes between them."""
     st.subheader(tr("compare.header"))
@@ -45,7 +53,7 @@ def show_comparison(history: list, period) -> None:
         if not changes:
             continue
         st.markdown(f"**{tr('compare.section.' + section)}**")
-        st.dataframe([{tr("compare.col_item"): c.item, tr("compare.col_field"): c.field,
+        st.dataframe([{tr("compare.col_item"): _label("item", c.item), tr("compare.col_field"): _label("field", c.field),
                        tr("compare.col_old"): _shown(c.old), tr("compare.col_new"): _shown(c.new),
                        tr("compare.col_kind"): tr(f"compare.kind.{c.kind}")} for c in changes],
                      hide_index=True, width="stretch", key=f"rep_compare_{section}")

@@ -80,6 +80,8 @@ def test_compare_view_in_chinese(reopened):
     assert not at.exception
     assert t("compare.header", "zh") in [s.value for s in at.subheader]
     assert t("compare.section.customers", "zh") in [m.value.strip("*") for m in at.markdown]
+    fields = [d.value for d in at.dataframe if t("compare.col_field", "zh") in d.value.columns]
+    assert any(t("compare.field.name", "zh") in list(f[t("compare.col_field", "zh")]) for f in fields)
 
 
 def test_evidence_keeps_earlier_versions_with_their_labels(reopened):
