@@ -27,6 +27,9 @@ def show_comparison(history: list, period) -> None:
     if len(history) < 2:
         st.caption(tr("compare.only_one"))
         return
+    # on demand: a version holds up to hundreds of thousands of shipments, read on both sides
+    if not st.toggle(tr("compare.show"), key=f"rep_compare_on_{period.id}"):
+        return
     labels = {h.id: tr("compare.version_label", version=h.version_no, status=tr(f"reporting.status.{h.status}"))
               for h in history}
     ids = list(labels)

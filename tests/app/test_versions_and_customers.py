@@ -66,6 +66,8 @@ def test_reporting_keeps_the_approved_version_selectable_and_compares(reopened):
     assert labels <= set(options)
     at.selectbox(key="rep_period").set_value(v1.id).run()
     assert not at.exception, [e.value for e in at.exception]
+    at.toggle(key=f"rep_compare_on_{v1.id}").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
     captions = [c.value for c in at.caption]
     assert t("reporting.read_only_version", "en", version=1, status=t("reporting.status.approved", "en")) in captions
     assert t("reporting.reopen", "en") not in [b.label for b in at.button]  # version 2 is already open
@@ -76,8 +78,10 @@ def test_reporting_keeps_the_approved_version_selectable_and_compares(reopened):
 
 
 def test_compare_view_in_chinese(reopened):
+    _e, _o, _org, _v1, v2 = reopened
     at = open_app("owner", "zh", "reporting")
     assert not at.exception
+    at.toggle(key=f"rep_compare_on_{v2.id}").set_value(True).run()
     assert t("compare.header", "zh") in [s.value for s in at.subheader]
     assert t("compare.section.customers", "zh") in [m.value.strip("*") for m in at.markdown]
     fields = [d.value for d in at.dataframe if t("compare.col_field", "zh") in d.value.columns]
