@@ -9,6 +9,7 @@ import streamlit as st
 from core.exchange.overview import customer_files, exports_overview, template_file
 from core.exchange.pack import ANSWERED, RequestData, add_request, build_customer_pack
 from core.exchange.registry import ReportDetails, report_details
+from core.i18n import error_text
 from ui.forms import field_error, form_error, prefill, run_action, show_flash
 from ui.navigation import guard
 from ui.state import context, lang, tr
@@ -37,6 +38,9 @@ else:
     names = {p.id: tr("exports.period_label", year=p.year, version=p.version_no, installation=p.installation)
              for p in ov.periods}
     st.selectbox(tr("exports.period"), list(names), format_func=names.get, key="exports_period")
+if ov.periods and ov.refused is not None:
+    st.error(error_text(ov.refused, lang()), icon=":material/error:")
+elif ov.periods:
     frozen_at = ov.frozen_at.strftime("%Y-%m-%d %H:%M UTC") if ov.frozen_at else "—"
     st.caption(tr("exports.snapshot", hash=ov.snapshot_hash, frozen_at=frozen_at))
 

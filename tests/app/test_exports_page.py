@@ -102,3 +102,23 @@ def test_editor_may_build_packs(approved_demo):
     assert not at.exception
     assert t("exports.pack_build", "en") in [b.label for b in at.button]
     assert t("exports.request_add", "en") in _texts(at, "subheader")
+
+
+def test_a_snapshot_frozen_without_export_details_is_refused_on_the_page(approved_demo):
+    import json
+
+    from core.reporting import content_hash
+    from db.reporting_models import PeriodSnapshot, ReportingPeriod
+
+    with scoped_session(Scope(), get_engine()) as s:  # as approvals wrote snapshots before the details were kept
+        snap = s.exec(select(PeriodSnapshot).where(PeriodSnapshot.period_id == approved_demo.id)).one()
+        content = json.loads(snap.content)
+        content.pop("export_details")
+        snap.content = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        snap.hash = content_hash(snap.content)
+        s.get(ReportingPeriod, approved_demo.id).snapshot_hash = snap.hash
+        s.commit()
+    at = open_app("owner", "en", "exports")
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("frozen.error.incomplete", "en", year=2026, version=1) in _texts(at, "error")
+    assert t("exports.csv_download", "en") not in _downloads(at)
