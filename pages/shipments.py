@@ -65,9 +65,12 @@ st.caption(tr("entry.rows_shown", first=min(listing.offset + 1, listing.total),
               last=listing.offset + len(listing.rows), total=listing.total))
 
 proc_codes = {str(p.id): p.code for p in processes}
+# archived customers are offered only where a shown row already names them
+shown = {str(s.customer_id) for s in listing.rows}
+offered = [str(c.id) for c in customers if c.archived_at is None or str(c.id) in shown]
 first, last = date(period.year, 1, 1), date(period.year, 12, 31)
 columns = {
-    "customer_id": st.column_config.SelectboxColumn(tr("entry.customer"), options=list(cust_names),
+    "customer_id": st.column_config.SelectboxColumn(tr("entry.customer"), options=offered,
                                                     format_func=cust_names.get, required=True, width="medium"),
     "cn_code": st.column_config.TextColumn(tr("reporting.cn_code"), max_chars=10, required=True),
     "quantity": st.column_config.NumberColumn(tr("entry.quantity_t"), min_value=0.0, format="%.3f", required=True),
