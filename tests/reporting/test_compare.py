@@ -8,16 +8,19 @@ from core.errors import DomainError
 from core.reporting import (
     ProcessData,
     PurchasedPrecursorData,
+    SourceStreamData,
     get_period,
     list_customers,
     list_processes,
     list_purchased_precursors,
     list_shipments,
+    list_source_streams,
     reopen_period,
     update_customer,
     update_period_parameters,
     update_process,
     update_purchased_precursor,
+    update_source_stream,
 )
 from core.reporting.compare import ADDED, CHANGED, compare_versions
 from core.reporting.shipments import delete_shipment
@@ -40,6 +43,10 @@ def test_compare_names_every_changed_field(engine):
         code, level_before = proc.code, proc.activity_level
         update_process(ctx, process_id=proc.id, expected_version=proc.version,
                        data=_data_of(proc, ProcessData).model_copy(update={"activity_level": level_before * 2}))
+        p2 = next(p for p in list_processes(ctx, period_id=v2.id) if p.code == "P2")
+        stream = list_source_streams(ctx, process_id=p2.id)[0]
+        update_source_stream(ctx, stream_id=stream.id, expected_version=stream.version, data=SourceStreamData(
+            name=stream.name, method=stream.method, params=dict(stream.params) | {"activity_data": 4100}))
         pp = list_purchased_precursors(ctx, period_id=v2.id)[0]
         update_purchased_precursor(ctx, precursor_id=pp.id, expected_version=pp.version,
                                    data=_data_of(pp, PurchasedPrecursorData).model_copy(update={"see_direct": 9.5}))
@@ -55,13 +62,16 @@ def test_compare_names_every_changed_field(engine):
     level = by[("processes", code, "activity_level")]
     assert (level.old, level.new, level.kind) == (level_before, level_before * 2, CHANGED)
     assert by[("precursors", pp.code, "see_direct")].new == 9.5
+    fuel = by[("source_streams", "P2 / natural gas, reheating furnace", "activity_data")]
+    assert (fuel.old, fuel.new) == (4000, 4100)
     total = by[("shipments", "total", "count")]
     assert total.new == total.old - 1
     assert by[("customers", "DE123456789012345", "name")].new == "Rheinstahl Neu AG"  # v1 keeps its frozen name
     assert by[("customers", "DE123456789012345", "name")].old == "Rheinstahl Handel GmbH"
     price = by[("parameters", "parameters", "certificate_price_eur")]
     assert price.new == 99.0 and price.old != 99.0 and price.kind in (ADDED, CHANGED)
-    assert {c.section for c in result.changes} >= {"processes", "precursors", "shipments", "customers", "parameters"}
+    assert {c.section for c in result.changes} == {"processes", "source_streams", "precursors", "shipments",
+                                                   "customers", "parameters"}
 
 
 def test_only_versions_of_one_period_compare_and_approved_ones_stay_read_only(engine):
