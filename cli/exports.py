@@ -105,23 +105,25 @@ def _context(user, org_id):
     return ctx()
 
 
-def _details(**kw):
-    from core.exchange.registry import ReportDetails
+def _details(ctx, period_id, customer_id, flags: dict):
+    """The stored details as frozen with the period, each flag given overriding its field."""
+    from core.exchange.registry import ReportDetails, report_details
 
-    return ReportDetails(**{k: v or "" for k, v in kw.items()})
+    stored = report_details(ctx, period_id=period_id, customer_id=customer_id).model_dump()
+    return ReportDetails(**(stored | {k: v for k, v in flags.items() if v is not None}))
 
 
 DETAIL_OPTIONS = {
-    "declarant_city": typer.Option("", "--declarant-city", help="The customer's city."),
-    "declarant_street": typer.Option("", "--declarant-street", help="The customer's street."),
-    "declarant_postcode": typer.Option("", "--declarant-postcode", help="The customer's postcode."),
-    "installation_city": typer.Option("", "--installation-city", help="The installation's city."),
-    "signatory_name": typer.Option("", "--signatory", help="Name of the person signing."),
-    "signatory_position": typer.Option("", "--position", help="Position of the person signing."),
-    "signature_place": typer.Option("", "--place", help="Place of signature."),
-    "representative_eori": typer.Option("", "--representative-eori", help="A customs representative's EORI."),
-    "representative_name": typer.Option("", "--representative-name", help="The representative's name."),
-    "representative_city": typer.Option("", "--representative-city", help="The representative's city."),
+    "declarant_city": typer.Option(None, "--declarant-city", help="The customer's city."),
+    "declarant_street": typer.Option(None, "--declarant-street", help="The customer's street."),
+    "declarant_postcode": typer.Option(None, "--declarant-postcode", help="The customer's postcode."),
+    "installation_city": typer.Option(None, "--installation-city", help="The installation's city."),
+    "signatory_name": typer.Option(None, "--signatory", help="Name of the person signing."),
+    "signatory_position": typer.Option(None, "--position", help="Position of the person signing."),
+    "signature_place": typer.Option(None, "--place", help="Place of signature."),
+    "representative_eori": typer.Option(None, "--representative-eori", help="A customs representative's EORI."),
+    "representative_name": typer.Option(None, "--representative-name", help="The representative's name."),
+    "representative_city": typer.Option(None, "--representative-city", help="The representative's city."),
 }
 
 
@@ -130,24 +132,25 @@ def xml_cmd(
     org: str = ORG, period: str = PERIOD, customer: str = CUSTOMER, person: str = AS,
     quarter: int = typer.Option(..., "--quarter", help="Quarter 1 to 4."),
     out: Path = typer.Option(..., "-o", "--output", help="The .xml file to write."),
-    declarant_city: str = DETAIL_OPTIONS["declarant_city"], declarant_street: str = DETAIL_OPTIONS["declarant_street"],
-    declarant_postcode: str = DETAIL_OPTIONS["declarant_postcode"],
-    installation_city: str = DETAIL_OPTIONS["installation_city"], signatory_name: str = DETAIL_OPTIONS["signatory_name"],
-    signatory_position: str = DETAIL_OPTIONS["signatory_position"], signature_place: str = DETAIL_OPTIONS["signature_place"],
-    representative_eori: str = DETAIL_OPTIONS["representative_eori"],
-    representative_name: str = DETAIL_OPTIONS["representative_name"],
-    representative_city: str = DETAIL_OPTIONS["representative_city"],
+    declarant_city: str | None = DETAIL_OPTIONS["declarant_city"], declarant_street: str | None = DETAIL_OPTIONS["declarant_street"],
+    declarant_postcode: str | None = DETAIL_OPTIONS["declarant_postcode"],
+    installation_city: str | None = DETAIL_OPTIONS["installation_city"], signatory_name: str | None = DETAIL_OPTIONS["signatory_name"],
+    signatory_position: str | None = DETAIL_OPTIONS["signatory_position"], signature_place: str | None = DETAIL_OPTIONS["signature_place"],
+    representative_eori: str | None = DETAIL_OPTIONS["representative_eori"],
+    representative_name: str | None = DETAIL_OPTIONS["representative_name"],
+    representative_city: str | None = DETAIL_OPTIONS["representative_city"],
 ) -> None:
     """Write the registry quarterly report (QReport v23.00) of one customer and quarter; refuse, listing every
-    problem, a report the XSD or the code rules reject."""
+    problem, a report the XSD or the code rules reject. The details default to those stored on the customer,
+    installation and organization as frozen with the period; each flag given overrides its field."""
     from core.exchange.registry import registry_report
 
-    details = _details(**{k: v for k, v in locals().items() if k in DETAIL_OPTIONS})
+    flags = {k: v for k, v in locals().items() if k in DETAIL_OPTIONS}
     try:
         user, org_id, period_id, customer_id = _resolve(org, period, customer, person)
         with _context(user, org_id) as ctx:
             report = registry_report(ctx, period_id=period_id, customer_id=customer_id, quarter=quarter,
-                                     details=details)
+                                     details=_details(ctx, period_id, customer_id, flags))
     except (DomainError, _Refused) as e:
         _fail(e.key, e.params)
         return
@@ -164,18 +167,18 @@ def pack_cmd(
     out: Path = typer.Option(..., "-o", "--output", help="The .zip file to write."),
     request: str = typer.Option("", "--request", help="Id of the logged customer request this pack answers."),
     lang: str = typer.Option("en", "--lang", help="Language of the CSV headers: en or zh."),
-    declarant_city: str = DETAIL_OPTIONS["declarant_city"], declarant_street: str = DETAIL_OPTIONS["declarant_street"],
-    declarant_postcode: str = DETAIL_OPTIONS["declarant_postcode"],
-    installation_city: str = DETAIL_OPTIONS["installation_city"], signatory_name: str = DETAIL_OPTIONS["signatory_name"],
-    signatory_position: str = DETAIL_OPTIONS["signatory_position"], signature_place: str = DETAIL_OPTIONS["signature_place"],
-    representative_eori: str = DETAIL_OPTIONS["representative_eori"],
-    representative_name: str = DETAIL_OPTIONS["representative_name"],
-    representative_city: str = DETAIL_OPTIONS["representative_city"],
+    declarant_city: str | None = DETAIL_OPTIONS["declarant_city"], declarant_street: str | None = DETAIL_OPTIONS["declarant_street"],
+    declarant_postcode: str | None = DETAIL_OPTIONS["declarant_postcode"],
+    installation_city: str | None = DETAIL_OPTIONS["installation_city"], signatory_name: str | None = DETAIL_OPTIONS["signatory_name"],
+    signatory_position: str | None = DETAIL_OPTIONS["signatory_position"], signature_place: str | None = DETAIL_OPTIONS["signature_place"],
+    representative_eori: str | None = DETAIL_OPTIONS["representative_eori"],
+    representative_name: str | None = DETAIL_OPTIONS["representative_name"],
+    representative_city: str | None = DETAIL_OPTIONS["representative_city"],
 ) -> None:
     """Write the customer data pack (template, XML per quarter, CSV, summary, manifest) of an approved period."""
     from core.exchange.pack import PackProblems, build_customer_pack
 
-    details = _details(**{k: v for k, v in locals().items() if k in DETAIL_OPTIONS})
+    flags = {k: v for k, v in locals().items() if k in DETAIL_OPTIONS}
     try:
         request_id = uuid.UUID(request) if request else None
     except ValueError:
@@ -184,7 +187,8 @@ def pack_cmd(
     try:
         user, org_id, period_id, customer_id = _resolve(org, period, customer, person)
         with _context(user, org_id) as ctx:
-            pack = build_customer_pack(ctx, period_id=period_id, customer_id=customer_id, details=details,
+            pack = build_customer_pack(ctx, period_id=period_id, customer_id=customer_id,
+                                       details=_details(ctx, period_id, customer_id, flags),
                                        lang=lang if lang in ("en", "zh") else "en", request_id=request_id)
     except PackProblems as e:
         _fail(e.key, e.params, e.problems)

@@ -61,6 +61,10 @@ class Organization(SQLModel, table=True):
     industry: str = Field(default="", max_length=40, sa_column_kwargs=tag(PD.NONE))
     # four-eyes approval: whoever submitted a reporting period may not approve it (migration 0009)
     four_eyes_approval: bool = Field(default=True, sa_column_kwargs=tag(PD.NONE) | {"server_default": true()})
+    # who signs the registry reports this organization prepares (migration 0010); the name is a person's
+    signatory_name: str = Field(default="", max_length=128, sa_column_kwargs=tag(PD.IDENTITY))
+    signatory_position: str = Field(default="", max_length=128, sa_column_kwargs=tag(PD.NONE))
+    signature_place: str = Field(default="", max_length=128, sa_column_kwargs=tag(PD.NONE))
     created_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
     updated_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
@@ -91,6 +95,7 @@ class Installation(TenantColumns, table=True):
     id: uuid.UUID = _id()
     name: str = Field(max_length=200, sa_column_kwargs=tag(PD.NONE))
     address: str = Field(default="", max_length=500, sa_column_kwargs=tag(PD.NONE))
+    city: str = Field(default="", max_length=35, sa_column_kwargs=tag(PD.NONE))  # the registry report's (0010)
     country: str = Field(max_length=2, sa_column_kwargs=tag(PD.NONE))
     unlocode: str | None = Field(default=None, max_length=6, sa_column_kwargs=tag(PD.NONE))
     latitude: float | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))

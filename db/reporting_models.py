@@ -144,6 +144,15 @@ class Customer(TenantColumns, table=True):
     country: str = Field(max_length=2, sa_column_kwargs=tag(PD.NONE))
     contact_name: str = Field(default="", max_length=200, sa_column_kwargs=tag(PD.IDENTITY))
     contact_email: str = Field(default="", max_length=320, sa_column_kwargs=tag(PD.CONTACT))
+    # the declarant's address and customs representative in the registry report (migration 0010)
+    city: str = Field(default="", max_length=35, sa_column_kwargs=tag(PD.NONE))
+    street: str = Field(default="", max_length=70, sa_column_kwargs=tag(PD.NONE))
+    postcode: str = Field(default="", max_length=17, sa_column_kwargs=tag(PD.NONE))
+    representative_eori: str = Field(default="", max_length=17, sa_column_kwargs=tag(PD.NONE))
+    representative_name: str = Field(default="", max_length=70, sa_column_kwargs=tag(PD.NONE))
+    representative_city: str = Field(default="", max_length=35, sa_column_kwargs=tag(PD.NONE))
+    # a customer with shipments is archived rather than deleted, and no longer offered for new shipments
+    archived_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
 
 
 class Shipment(TenantColumns, table=True):

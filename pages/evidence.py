@@ -36,7 +36,7 @@ show_flash()
 with context() as ctx:
     editable = can(ctx.role, Permission.EVIDENCE_EDIT)
     sites = {i.id: i.name for i in list_installations(ctx, include_archived=True)}
-    periods = list_periods(ctx)
+    periods = list_periods(ctx, latest_only=False)  # every version: links and coverage of earlier ones too
 period_labels = {p.id: tr("evidence.period_label", installation=sites.get(p.installation_id, ""), year=p.year,
                           version=p.version_no) for p in periods}
 
@@ -63,7 +63,18 @@ if editable:
 
 with context() as ctx:
     views = list_files(ctx)
-    targets = {p.id: {t.entity_id: t for t in link_targets(ctx, period_id=p.id)} for p in periods}
+_targets: dict = {}
+
+
+def targets_of(pid) -> dict:
+    """The figures of one period version a file may support, read once per run and only for the versions shown
+    (every version is listed, and each may hold many shipments)."""
+    if pid not in _targets:
+        with context() as c:
+            _targets[pid] = {t.entity_id: t for t in link_targets(c, period_id=pid)}
+    return _targets[pid]
+
+
 if not views:
     st.info(tr("evidence.none_yet"), icon=":material/info:")
 else:
@@ -104,7 +115,7 @@ else:
     if not view.links:
         st.caption(tr("evidence.no_links"))
     for link in view.links:
-        target = targets.get(link.period_id, {}).get(link.entity_id)
+        target = targets_of(link.period_id).get(link.entity_id)
         c1, c2 = st.columns([5, 1])
         c1.text(f"{period_labels.get(link.period_id, '')} · {tr('evidence.entity.' + link.entity_type)} "
                 f"{target.label if target else ''} · {tr('evidence.field.' + link.field_name)}")
@@ -119,15 +130,16 @@ else:
             form_error("ev_link")
             pid = st.selectbox(tr("evidence.period"), list(period_labels), format_func=period_labels.get,
                                key="ev_link_period")
-            choices = {tid: f"{tr('evidence.entity.' + t.entity_type)}: {t.label}" for tid, t in targets[pid].items()}
+            targets = targets_of(pid)
+            choices = {tid: f"{tr('evidence.entity.' + t.entity_type)}: {t.label}" for tid, t in targets.items()}
             tid = st.selectbox(tr("evidence.target"), list(choices), format_func=choices.get, key="ev_link_target")
-            fields = list(targets[pid][tid].paths)
+            fields = list(targets[tid].paths)
             field = st.selectbox(tr("evidence.field_label"), fields, format_func=labels("evidence.field", fields).get,
                                  key="ev_link_field")
             if st.button(tr("evidence.link_button"), key="ev_link_do"):
                 def _link() -> None:
                     with context() as c:
-                        link_file(c, file_id=f.id, period_id=pid, entity_type=targets[pid][tid].entity_type,
+                        link_file(c, file_id=f.id, period_id=pid, entity_type=targets[tid].entity_type,
                                   entity_id=tid, field_name=field)
                 run_action("ev_link", _link, "common.saved")
     if editable:

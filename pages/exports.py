@@ -8,8 +8,9 @@ import streamlit as st
 
 from core.exchange.overview import customer_files, exports_overview, template_file
 from core.exchange.pack import ANSWERED, RequestData, add_request, build_customer_pack
-from core.exchange.registry import ReportDetails
-from ui.forms import field_error, form_error, run_action, show_flash
+from core.exchange.registry import ReportDetails, report_details
+from core.i18n import error_text
+from ui.forms import field_error, form_error, prefill, run_action, show_flash
 from ui.navigation import guard
 from ui.state import context, lang, tr
 
@@ -37,6 +38,9 @@ else:
     names = {p.id: tr("exports.period_label", year=p.year, version=p.version_no, installation=p.installation)
              for p in ov.periods}
     st.selectbox(tr("exports.period"), list(names), format_func=names.get, key="exports_period")
+if ov.periods and ov.refused is not None:
+    st.error(error_text(ov.refused, lang()), icon=":material/error:")
+elif ov.periods:
     frozen_at = ov.frozen_at.strftime("%Y-%m-%d %H:%M UTC") if ov.frozen_at else "—"
     st.caption(tr("exports.snapshot", hash=ov.snapshot_hash, frozen_at=frozen_at))
 
@@ -57,8 +61,12 @@ else:
         cust_labels = {i: f"{ce.customer.name} ({ce.customer.eori})" for i, ce in by_id.items()}
         customer_id = st.selectbox(tr("exports.customer"), list(by_id), format_func=cust_labels.get,
                                    key="exports_customer")
+        with context() as c:  # the stored details as frozen with the period, loaded once per period and customer
+            stored = report_details(c, period_id=ov.period_id, customer_id=customer_id)
+        prefill("exports_d", f"{ov.period_id}:{customer_id}", 0, stored.model_dump())
         with st.expander(tr("exports.details")):
             st.caption(tr("exports.details_help"))
+            st.caption(tr("frozen.details_prefilled"))
             for f in DETAIL_FIELDS:
                 st.text_input(tr(f"exports.{f}"), max_chars=200, key=f"exports_d_{f}")
         details = ReportDetails(**{f: st.session_state.get(f"exports_d_{f}", "") for f in DETAIL_FIELDS})

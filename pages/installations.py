@@ -43,9 +43,9 @@ form = "inst"
 
 def _values(i) -> dict:
     if i is None:
-        return {"name": "", "address": "", "country": "CN", "unlocode": "", "latitude": None, "longitude": None,
+        return {"name": "", "address": "", "city": "", "country": "CN", "unlocode": "", "latitude": None, "longitude": None,
                 "economic_activity": ""}
-    return {"name": i.name, "address": i.address, "country": i.country, "unlocode": i.unlocode or "",
+    return {"name": i.name, "address": i.address, "city": i.city, "country": i.country, "unlocode": i.unlocode or "",
             "latitude": i.latitude, "longitude": i.longitude, "economic_activity": i.economic_activity}
 
 
@@ -65,6 +65,8 @@ with st.form(form):
     field_error(form, "name")
     st.text_area(tr("installations.address"), max_chars=500, key="inst_address")
     field_error(form, "address")
+    st.text_input(tr("installations.city"), max_chars=35, help=tr("installations.city_help"), key="inst_city")
+    field_error(form, "city")
     st.selectbox(tr("installations.country"), COUNTRY_LIST, key="inst_country")
     field_error(form, "country")
     st.text_input(tr("installations.unlocode"), max_chars=6, help=tr("installations.unlocode_help"), key="inst_unlocode")

@@ -9,6 +9,7 @@ from ui.navigation import guard
 from ui.state import context, labels, tr
 
 guard("organization")
+SIGNATORY = ("signatory_name", "signatory_position", "signature_place")  # who signs the registry reports
 
 st.title(tr("page.organization"))
 with context() as ctx:
@@ -18,7 +19,9 @@ with context() as ctx:
 form = "org"
 loaded_version = prefill(form, str(org.id), org.version, {
     "name_zh": org.name_zh, "name_en": org.name_en, "eori": org.eori or "", "uscc": org.uscc or "",
-    "address": org.address, "industry": org.industry if org.industry in INDUSTRIES else "other"})
+    "address": org.address, "industry": org.industry if org.industry in INDUSTRIES else "other",
+    "signatory_name": org.signatory_name, "signatory_position": org.signatory_position,
+    "signature_place": org.signature_place})
 
 form_error(form)
 with st.form(form):
@@ -31,13 +34,18 @@ with st.form(form):
     field_error(form, "uscc")
     st.text_area(tr("org.address"), max_chars=500, key="org_address")
     st.selectbox(tr("org.industry"), INDUSTRIES, format_func=labels("industry", INDUSTRIES).get, key="org_industry")
+    st.markdown(f"**{tr('org.registry_details')}**")
+    st.caption(tr("org.registry_details_help"))
+    for f in SIGNATORY:
+        st.text_input(tr(f"org.{f}"), max_chars=128, key=f"org_{f}")
+        field_error(form, f)
     submitted = st.form_submit_button(tr("common.save"), type="primary", disabled=not editable)
 
 if not editable:
     st.caption(tr("common.read_only"))
 if submitted:
     data = OrganizationData(**{f: st.session_state[f"org_{f}"] for f in
-                               ("name_zh", "name_en", "eori", "uscc", "address", "industry")})
+                               ("name_zh", "name_en", "eori", "uscc", "address", "industry", *SIGNATORY)})
 
     def _save() -> None:
         with context() as c:

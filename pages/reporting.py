@@ -17,6 +17,7 @@ from core.reporting import (
 )
 from core.reporting.quality import period_findings
 from ui.blocking_findings import forget, remember, show_refusal
+from ui.compare import show_comparison
 from ui.field_link import field_link
 from ui.forms import field_error, form_error, run_action
 from ui.navigation import guard
@@ -52,6 +53,8 @@ label = tr("reporting.period_label", year=period.year, version=period.version_no
 st.subheader(label)
 if period.snapshot_hash:
     st.caption(tr("reporting.snapshot", hash=period.snapshot_hash))
+    st.caption(tr("reporting.read_only_version", version=period.version_no,
+                  status=tr(f"reporting.status.{period.status}")))
 else:
     st.caption(tr("reporting.draft_numbers"))
 
@@ -76,7 +79,10 @@ for col, (states, perm, action, key) in zip(cols, steps, strict=True):
                     remember("rep_flow", period.id, exc)
                     raise
             run_action("rep_flow", _move, "common.saved")
-if period.status == "approved" and can(role, Permission.DATA_EDIT):
+with context() as ctx:
+    history = period_history(ctx, period_id=period.id)
+latest = period.version_no == max(h.version_no for h in history)
+if period.status == "approved" and latest and can(role, Permission.DATA_EDIT):  # only the latest version reopens
     with st.form("rep_reopen"):
         reason = st.text_input(tr("reporting.reopen_reason"), max_chars=1000, key="rep_reason")
         if st.form_submit_button(tr("reporting.reopen")):
@@ -124,8 +130,7 @@ with comments_tab:
                         add_comment(c, period_id=period.id, field_path=path, text=text)
                 run_action("rep_flow", _comment, "common.saved")
 with history_tab:
-    with context() as ctx:
-        history = period_history(ctx, period_id=period.id)
     st.dataframe([{tr("reporting.version"): h.version_no, tr("reporting.state"): tr(f"reporting.status.{h.status}"),
                    tr("reporting.reason"): h.reason, tr("reporting.snapshot_hash"): h.snapshot_hash or ""}
                   for h in history], hide_index=True, width="stretch")
+    show_comparison(history, period)

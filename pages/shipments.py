@@ -38,7 +38,9 @@ if not editable:
 focus = current_focus()
 if focus is not None and focus.fresh and focus.position is not None:  # a link opens the page holding the row
     st.session_state.update(ship_customer=ALL, ship_quarter=ALL, ship_page=focus.position // PAGE_SIZE + 1)
-cust_names = {str(c.id): f"{c.name} ({c.eori})" for c in customers}
+# archived customers stay listed for the shipments that name them; the service refuses them for new ones
+cust_names = {str(c.id): f"{c.name} ({c.eori})" + (f" · {tr('customers.archived')}" if c.archived_at else "")
+              for c in customers}
 c1, c2, c3 = st.columns([3, 1, 1])
 customer_labels = {ALL: tr("entry.all")} | cust_names
 quarter_labels = {ALL: tr("entry.all")} | {str(q): f"Q{q}" for q in (1, 2, 3, 4)}
@@ -63,9 +65,12 @@ st.caption(tr("entry.rows_shown", first=min(listing.offset + 1, listing.total),
               last=listing.offset + len(listing.rows), total=listing.total))
 
 proc_codes = {str(p.id): p.code for p in processes}
+# archived customers are offered only where a shown row already names them
+shown = {str(s.customer_id) for s in listing.rows}
+offered = [str(c.id) for c in customers if c.archived_at is None or str(c.id) in shown]
 first, last = date(period.year, 1, 1), date(period.year, 12, 31)
 columns = {
-    "customer_id": st.column_config.SelectboxColumn(tr("entry.customer"), options=list(cust_names),
+    "customer_id": st.column_config.SelectboxColumn(tr("entry.customer"), options=offered,
                                                     format_func=cust_names.get, required=True, width="medium"),
     "cn_code": st.column_config.TextColumn(tr("reporting.cn_code"), max_chars=10, required=True),
     "quantity": st.column_config.NumberColumn(tr("entry.quantity_t"), min_value=0.0, format="%.3f", required=True),

@@ -51,8 +51,8 @@ def pick_period(prefix: str, *, below_installation: Callable[[uuid.UUID], None] 
     st.session_state[CHOSEN_INSTALLATION] = inst_id
     if below_installation is not None:
         below_installation(inst_id)
-    with context() as ctx:
-        periods = list_periods(ctx, installation_id=inst_id)
+    with context() as ctx:  # every version: an approved one stays reachable (read-only) after a new one is opened
+        periods = list_periods(ctx, installation_id=inst_id, latest_only=False)
     if not periods:
         st.info(tr("reporting.no_period"), icon=":material/info:")
         st.stop()

@@ -25,6 +25,8 @@ from core.audit.service import GENESIS, _iso
 from core.clock import Clock, SystemClock
 from core.demo.seed import DEMO_USERS, _login
 from core.reporting.common import APPROVED, CHANGES_REQUESTED, DRAFT, IN_REVIEW, SUBMITTED, reference
+from core.reporting.export_details import SECTION as DETAILS_SECTION
+from core.reporting.export_details import details_section
 from core.reporting.scenario import FORMAT, canonical_json, content_hash
 from db.models import AuditEvent, Installation, Membership, Organization
 from db.reporting_models import (
@@ -101,6 +103,7 @@ class _Builder:
         self.events: dict[uuid.UUID, list[tuple]] = {}  # org → (actor, action, entity, entity_id, before, after)
         self.t0 = datetime(YEAR, 1, 5, 8, 0, tzinfo=UTC)
         self.versions = reference().versions
+        self.parties: dict[uuid.UUID, dict[str, Any]] = {}  # org → its row and its customers' rows (for snapshots)
 
     def event(self, org_id, action, entity, entity_id, after=None, before=None, actor=None) -> None:
         self.events[org_id].append((actor or self.owner, action, entity, str(entity_id), before, after))
@@ -122,12 +125,14 @@ class _Builder:
         org_id = uuid.uuid4()
         at = self.t0
         self.events[org_id] = []
-        self.rows.add("organization", {
+        org_row = {
             "id": org_id, "name_zh": f"规模示例客户{n + 1:02d}有限公司", "name_en": f"{SCALE_PREFIX} {n + 1:02d} Co., Ltd.",
             "eori": None, "uscc": None, "address": f"示例工业园 {n + 1} 号", "industry": "iron_steel",
             # one owner approves what they submitted: the scale organizations have no second approver
             "four_eyes_approval": False,
-            "created_by": self.owner, "created_at": at, "updated_by": self.owner, "updated_at": at, "version": 1})
+            "created_by": self.owner, "created_at": at, "updated_by": self.owner, "updated_at": at, "version": 1}
+        self.rows.add("organization", org_row)
+        self.parties[org_id] = {"organization": org_row, "customers": {}}
         self.event(org_id, "organization.created", "organization", org_id, {"name_en": f"{SCALE_PREFIX} {n + 1:02d}"})
         for user_id, email, role in ((self.owner, OWNER[1], "owner"),
                                      (self.consultant.id, self.consultant.email, "consultant")):
@@ -143,9 +148,11 @@ class _Builder:
         for c in range(8):
             cid, cc = uuid.uuid4(), EU[c % len(EU)]
             name = f"{IMPORTERS[c % len(IMPORTERS)]} {cc}-{n + 1:02d}{c + 1}"
-            self.rows.add("customer", {**_tenant(org_id, self.owner, self.t0), "id": cid, "name": name,
-                                       "eori": f"{cc}{n:04d}{c:04d}{self.rng.randrange(10**6):06d}", "country": cc,
-                                       "contact_name": "", "contact_email": ""})
+            row = {**_tenant(org_id, self.owner, self.t0), "id": cid, "name": name,
+                   "eori": f"{cc}{n:04d}{c:04d}{self.rng.randrange(10**6):06d}", "country": cc,
+                   "contact_name": "", "contact_email": ""}
+            self.rows.add("customer", row)
+            self.parties[org_id]["customers"][cid] = row
             self.event(org_id, "customer.created", "customer", cid, {"name": name})
             out.append(cid)
         return out
@@ -155,10 +162,10 @@ class _Builder:
         tpl = self.templates[k % len(self.templates)]
         inst_id, country = uuid.uuid4(), COUNTRIES[k % len(COUNTRIES)]
         name = f"{tpl['installation']['name']} {n + 1:02d}-{k + 1:03d}"
-        self.rows.add("installation", {**_tenant(org_id, self.owner, self.t0), "id": inst_id, "name": name,
-                                       "address": f"Industrial Zone {k + 1}", "country": country, "unlocode": None,
-                                       "latitude": None, "longitude": None, "economic_activity": "",
-                                       "archived_at": None})
+        inst_row = {**_tenant(org_id, self.owner, self.t0), "id": inst_id, "name": name,
+                    "address": f"Industrial Zone {k + 1}", "country": country, "unlocode": None,
+                    "latitude": None, "longitude": None, "economic_activity": "", "archived_at": None}
+        self.rows.add("installation", inst_row)
         self.event(org_id, "installation.created", "installation", inst_id, {"name": name, "country": country})
         status = _pick_status(rng)
         incomplete = status == DRAFT and rng.random() < 0.1  # some drafts have no processes entered yet
@@ -184,7 +191,10 @@ class _Builder:
                 self.event(org_id, "period.changes_requested", "reportingperiod", period_id,
                            {"status": CHANGES_REQUESTED}, actor=self.consultant.id)
         if status == APPROVED:
-            scenario = self.scenario(period, name, country, processes, tpl, imports)
+            scenario = self.scenario(period, name, country, processes, tpl, [x[3] for x in imports])
+            parties = self.parties[org_id]
+            scenario[DETAILS_SECTION] = details_section(parties["organization"], inst_row, parties["customers"],
+                                                        [(x[4], x[0], x[5]) for x in imports])
             content = canonical_json(scenario)
             digest = content_hash(content)
             period.update(snapshot_hash=digest, frozen_at=self.t0 + timedelta(days=310))
@@ -264,7 +274,7 @@ class _Builder:
                 self.event(org_id, "process_input.created", "processinput", iid, {"mass": u["mass"]})
         return out, codes
 
-    def shipments(self, org_id, period_id, customers, goods, codes, country, n: int) -> list[dict[str, Any]]:
+    def shipments(self, org_id, period_id, customers, goods, codes, country, n: int) -> list[tuple]:
         rng = self.rng
         imports = []
         if not goods:
@@ -276,17 +286,17 @@ class _Builder:
             qty = round(rng.uniform(5, 500), 2)
             sid = uuid.uuid4()
             at = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=10)
+            customer, ref = customers[rng.randrange(len(customers))], f"PO-{rng.randrange(10**6):06d}"
             self.rows.add("shipment", {**_tenant(org_id, self.owner, at), "id": sid, "period_id": period_id,
-                                       "customer_id": customers[rng.randrange(len(customers))],
+                                       "customer_id": customer,
                                        "process_id": codes.get(code) if basis == "actual" else None, "cn_code": cn,
-                                       "quantity": qty, "shipped_on": day,
-                                       "order_reference": f"PO-{rng.randrange(10**6):06d}", "basis": basis})
+                                       "quantity": qty, "shipped_on": day, "order_reference": ref, "basis": basis})
             self.event(org_id, "shipment.created", "shipment", sid, {"cn_code": cn, "quantity": qty})
             line = {"basis": basis, "cn_code": cn, "quantity": qty, "quarter": (day.month - 1) // 3 + 1}
             line.update({"process": code} if basis == "actual" else {"country": country})
-            imports.append((day, at, sid, line))
+            imports.append((day, at, sid, line, customer, ref))
         imports.sort(key=lambda x: (x[0], x[1], str(x[2])))
-        return [x[3] for x in imports]
+        return imports  # (date, created, id, import line, customer, order reference) in the listing order
 
     def scenario(self, period, name, country, processes, tpl, imports) -> dict[str, Any]:
         """The frozen snapshot, shaped exactly as `core.reporting.scenario.scenario_of(..., pin_reference=True)`."""

@@ -40,13 +40,16 @@ DEMO_USERS = (
 
 DEMO_ORGS = (
     (OrganizationData(name_zh="示例钢铁有限公司", name_en="Demo Steel Co., Ltd.", uscc="91350100M000100Y43",
-                      address="福建省福州市鼓楼区示例路1号", industry="iron_steel"),
+                      address="福建省福州市鼓楼区示例路1号", industry="iron_steel", signatory_name="王丽 Wang Li",
+                      signatory_position="CBAM compliance manager", signature_place="Fuzhou"),
      [InstallationData(name="福州热轧厂 Fuzhou hot rolling mill", address="福建省福州市马尾区工业路8号",
-                       country="CN", unlocode="CNFOC", latitude=26.0, longitude=119.4,
+                       city="Fuzhou", country="CN", unlocode="CNFOC", latitude=26.0, longitude=119.4,
                        economic_activity="Hot rolling of steel (NACE 24.10)")]),
     (OrganizationData(name_zh="示例铝业有限公司", name_en="Demo Aluminium Co., Ltd.", address="河南省郑州市示例大道2号",
-                      industry="aluminium"),
-     [InstallationData(name="郑州电解铝厂 Zhengzhou smelter", address="河南省郑州市上街区铝城路3号", country="CN",
+                      industry="aluminium", signatory_name="王丽 Wang Li",
+                      signatory_position="CBAM compliance manager", signature_place="Zhengzhou"),
+     [InstallationData(name="郑州电解铝厂 Zhengzhou smelter", address="河南省郑州市上街区铝城路3号", city="Zhengzhou",
+                       country="CN",
                        unlocode="CNCGO", latitude=34.8, longitude=113.3,
                        economic_activity="Primary aluminium production (NACE 24.42)")]),
 )
@@ -85,7 +88,8 @@ def _seed_reporting(ctx) -> None:
 
     _seed_period(ctx, DEMO_SCENARIO, CustomerData(
         name="Rheinstahl Handel GmbH", eori="DE123456789012345", country="DE", contact_name="Jonas Weber",
-        contact_email="j.weber@rheinstahl.example"), "示例炼铁厂 Demo ironworks")
+        contact_email="j.weber@rheinstahl.example", city="Duisburg", street="Hafenstraße 1", postcode="47119"),
+        "示例炼铁厂 Demo ironworks")
 
 
 def _seed_approved_entry(ctx):  # noqa: ANN001, ANN202
@@ -94,7 +98,8 @@ def _seed_approved_entry(ctx):  # noqa: ANN001, ANN202
 
     return _seed_period(ctx, DEMO_APPROVED, CustomerData(
         name="Alu Trade Rotterdam B.V.", eori="NL123456789", country="NL", contact_name="Sanne de Vries",
-        contact_email="s.devries@alutrade.example"), "示例氧化铝厂 Demo alumina refinery")
+        contact_email="s.devries@alutrade.example", city="Rotterdam", street="Waalhaven Oostzijde 1",
+        postcode="3087 BM"), "示例氧化铝厂 Demo alumina refinery")
 
 
 def _sign_off(engine: Engine, org_id, period_id, submitter, approver, clock: Clock) -> None:  # noqa: ANN001

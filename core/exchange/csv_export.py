@@ -73,12 +73,12 @@ def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None) -> list
     ev = evaluate_data(frozen.scenario)
     rows = []
     for s in frozen.shipments:
-        if customer_id is not None and s.row.customer_id != customer_id:
+        if customer_id is not None and s.customer_id != customer_id:
             continue
         r = ev.imports[s.index]
-        cust = frozen.customers.get(s.row.customer_id)
-        rows.append([frozen.snapshot_hash, s.row.shipped_on, r.quarter, cust.name if cust else "",
-                     cust.eori if cust else "", s.row.order_reference, r.cn_code, r.quantity, r.basis,
+        cust = frozen.customers.get(s.customer_id)
+        rows.append([frozen.snapshot_hash, s.shipped_on, r.quarter, cust.name if cust else "",
+                     cust.eori if cust else "", s.order_reference, r.cn_code, r.quantity, r.basis,
                      s.line.get("process") or "", r.see_basis, r.embedded_emissions, r.certificates, r.price_eur,
                      r.cost_eur])
     return rows

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from core.access import Permission, can
 from core.context import Context
-from core.exchange.frozen import approved_periods, load_frozen
+from core.errors import DomainError
+from core.exchange.frozen import FrozenCustomer, approved_periods, load_frozen
 from core.exchange.pack.requests import RequestView, list_requests
 from core.exchange.template import export_template
 from db.models import Installation
@@ -27,7 +28,7 @@ class PeriodChoice:
 
 @dataclass(slots=True)
 class CustomerExports:
-    customer: Customer
+    customer: FrozenCustomer  # as it was when the period was approved
     quarters: list[int]
     shipments: int
 
@@ -42,6 +43,7 @@ class ExportsOverview:
     all_customers: list[Customer] = field(default_factory=list)
     requests: list[RequestView] = field(default_factory=list)
     may_send: bool = False
+    refused: DomainError | None = None  # why the chosen period cannot be exported (its snapshot is incomplete)
 
 
 def exports_overview(ctx: Context, *, period_id: uuid.UUID | None = None) -> ExportsOverview:
@@ -55,9 +57,13 @@ def exports_overview(ctx: Context, *, period_id: uuid.UUID | None = None) -> Exp
     if not periods:
         return out
     chosen = period_id if period_id in {p.id for p in periods} else periods[0].id
-    frozen = load_frozen(ctx, chosen)
+    try:
+        frozen = load_frozen(ctx, chosen)
+    except DomainError as e:  # said on the page; the other periods and the request log stay usable
+        out.period_id, out.refused = chosen, e
+        return out
     out.period_id, out.snapshot_hash, out.frozen_at = chosen, frozen.snapshot_hash, frozen.period.frozen_at
-    for c in out.all_customers:
+    for c in sorted(frozen.customers.values(), key=lambda c: c.name):
         ships = frozen.of_customer(c.id)
         if ships:
             out.customers.append(CustomerExports(c, sorted({int(s.line["quarter"]) for s in ships}), len(ships)))

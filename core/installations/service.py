@@ -17,6 +17,7 @@ from db.models import Installation
 class InstallationData(BaseModel):
     name: str = Field(default="", max_length=200)
     address: str = Field(default="", max_length=500)
+    city: str = Field(default="", max_length=35)  # as the registry report names it
     country: str = "CN"
     unlocode: str = Field(default="", max_length=6)
     latitude: float | None = None
@@ -24,7 +25,8 @@ class InstallationData(BaseModel):
     economic_activity: str = Field(default="", max_length=300)
 
     def values(self) -> dict:
-        return {"name": self.name.strip(), "address": self.address.strip(), "country": self.country.upper(),
+        return {"name": self.name.strip(), "address": self.address.strip(), "city": self.city.strip(),
+                "country": self.country.upper(),
                 "unlocode": self.unlocode.replace(" ", "").upper() or None, "latitude": self.latitude,
                 "longitude": self.longitude, "economic_activity": self.economic_activity.strip()}
 

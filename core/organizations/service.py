@@ -31,6 +31,10 @@ class OrganizationData(BaseModel):
     uscc: str = Field(default="", max_length=18)
     address: str = Field(default="", max_length=500)
     industry: str = "other"
+    # who signs the registry reports the organization prepares (the name is personal data)
+    signatory_name: str = Field(default="", max_length=128)
+    signatory_position: str = Field(default="", max_length=128)
+    signature_place: str = Field(default="", max_length=128)
 
     def validate_fields(self) -> None:
         errors = {}
@@ -48,7 +52,9 @@ class OrganizationData(BaseModel):
     def values(self) -> dict:
         return {"name_zh": self.name_zh.strip(), "name_en": self.name_en.strip(),
                 "eori": self.eori.strip().upper() or None, "uscc": self.uscc.strip().upper() or None,
-                "address": self.address.strip(), "industry": self.industry}
+                "address": self.address.strip(), "industry": self.industry,
+                "signatory_name": self.signatory_name.strip(), "signatory_position": self.signatory_position.strip(),
+                "signature_place": self.signature_place.strip()}
 
 
 def create_organization(session: Session, user: User, data: OrganizationData, *, clock: Clock) -> Context:

@@ -7,6 +7,7 @@ from core.reporting.customers import (
     add_customer,
     delete_customer,
     list_customers,
+    restore_customer,
     update_customer,
 )
 from core.reporting.periods import (
@@ -81,7 +82,7 @@ __all__ = [
     "add_process", "add_process_input", "add_purchased_precursor", "add_shipment", "add_source_stream",
     "approve_period", "build_scenario", "canonical_json", "content_hash", "create_period", "delete_customer",
     "delete_process", "delete_process_input", "delete_purchased_precursor", "delete_shipment",
-    "delete_source_stream", "get_period", "get_process", "list_comments", "list_customers", "list_periods",
+    "delete_source_stream", "get_period", "get_process", "list_comments", "list_customers", "restore_customer", "list_periods",
     "list_process_inputs", "list_processes", "list_purchased_precursors", "list_shipments", "list_source_streams",
     "live_results", "period_history", "quarter_of", "reopen_period", "request_changes", "resolve_comment",
     "start_review", "submit_period", "update_customer", "update_period_parameters", "update_process",

@@ -54,11 +54,14 @@ class ShipmentData(BaseModel):
                     order_reference=self.order_reference.strip())
 
 
-def _validate(ctx: Context, period: ReportingPeriod, data: ShipmentData) -> None:
+def _validate(ctx: Context, period: ReportingPeriod, data: ShipmentData,
+              current_customer: uuid.UUID | None = None) -> None:
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     customer = ctx.session.get(Customer, data.customer_id) if data.customer_id else None
     if customer is None or customer.org_id != ctx.tenant:
         errors["customer_id"] = ("validation.required", {})
+    elif customer.archived_at is not None and customer.id != current_customer:  # not offered for new shipments
+        errors["customer_id"] = ("customers.error_archived", {"name": customer.name})
     if data.basis not in BASES:
         errors["basis"] = ("validation.choice", {})
     proc = ctx.session.get(ProductionProcess, data.process_id) if data.process_id else None
@@ -98,7 +101,7 @@ def update_shipment(ctx: Context, *, shipment_id: uuid.UUID, data: ShipmentData,
     ctx.require(Permission.DATA_EDIT)
     row = get_scoped(ctx, Shipment, shipment_id)
     period = period_for_edit(ctx, row.period_id)
-    _validate(ctx, period, data)
+    _validate(ctx, period, data, current_customer=row.customer_id)
     return versioned_update(ctx, row, expected_version, data.values(), action="shipment.updated")
 
 

@@ -28,6 +28,8 @@ from core.reporting.common import (
     SUBMITTED,
     lock_period,
 )
+from core.reporting.export_details import SECTION as DETAILS_SECTION
+from core.reporting.export_details import export_details
 from core.reporting.scenario import canonical_json, content_hash, scenario_of, snapshot_of
 from db.reporting_models import (
     PeriodSnapshot,
@@ -130,6 +132,7 @@ def approve_period(ctx: Context, *, period_id: uuid.UUID, expected_version: int)
     refuse_blocking_findings(ctx, period, action="approve")
     scenario = scenario_of(ctx, period, pin_reference=True)
     evaluate_data(scenario)  # a CbamError here: the data is not complete enough to freeze
+    scenario[DETAILS_SECTION] = export_details(ctx, period)  # what exports show, frozen with the numbers
     content = canonical_json(scenario)
     digest = content_hash(content)
     now = ctx.clock.now()

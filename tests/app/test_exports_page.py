@@ -17,6 +17,9 @@ from tests.factories import context, sign_off
 
 FILL = {"declarant_city": "Duisburg", "installation_city": "Fuzhou", "signatory_name": "Jonas Weber",
         "signatory_position": "CBAM officer", "signature_place": "Duisburg"}
+PREFILLED = {"declarant_city": "Duisburg", "declarant_street": "Hafenstraße 1", "declarant_postcode": "47119",
+             "installation_city": "Fuzhou", "signatory_name": "王丽 Wang Li",
+             "signatory_position": "CBAM compliance manager", "signature_place": "Fuzhou"}
 
 
 @pytest.fixture
@@ -46,6 +49,13 @@ def test_owner_sees_problems_then_downloads_and_builds_a_pack(approved_demo):
     at = open_app("owner", "en", "exports")
     assert not at.exception, [e.value for e in at.exception]
     assert any(approved_demo.snapshot_hash in c for c in _texts(at, "caption"))
+    # the details stored on the customer, installation and organization (the demo seed's) are prefilled
+    for field, value in PREFILLED.items():
+        assert at.text_input(key=f"exports_d_{field}").value == value
+    assert t("exports.xml_download", "en", quarter=1) in _downloads(at)
+    for field in FILL:  # cleared, the problems are listed before any download
+        at.text_input(key=f"exports_d_{field}").set_value("")
+    at.run()
     assert t("exports.xml_problems", "en", quarter=1, count=5) in _texts(at, "warning")
     assert t("exports.xml_download", "en", quarter=1) not in _downloads(at)
     assert t("exports.csv_download", "en") in _downloads(at)
@@ -94,3 +104,23 @@ def test_editor_may_build_packs(approved_demo):
     assert not at.exception
     assert t("exports.pack_build", "en") in [b.label for b in at.button]
     assert t("exports.request_add", "en") in _texts(at, "subheader")
+
+
+def test_a_snapshot_frozen_without_export_details_is_refused_on_the_page(approved_demo):
+    import json
+
+    from core.reporting import content_hash
+    from db.reporting_models import PeriodSnapshot, ReportingPeriod
+
+    with scoped_session(Scope(), get_engine()) as s:  # as approvals wrote snapshots before the details were kept
+        snap = s.exec(select(PeriodSnapshot).where(PeriodSnapshot.period_id == approved_demo.id)).one()
+        content = json.loads(snap.content)
+        content.pop("export_details")
+        snap.content = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        snap.hash = content_hash(snap.content)
+        s.get(ReportingPeriod, approved_demo.id).snapshot_hash = snap.hash
+        s.commit()
+    at = open_app("owner", "en", "exports")
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("frozen.error.incomplete", "en", year=2026, version=1) in _texts(at, "error")
+    assert t("exports.csv_download", "en") not in _downloads(at)

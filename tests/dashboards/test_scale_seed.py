@@ -9,6 +9,8 @@ from core.audit import verify_organization
 from core.context import Context
 from core.dashboards import emissions_dashboard, portfolio
 from core.demo.scale import OWNER, SCALE_PREFIX, ScaleSize, seed_scale
+from core.exchange.csv_export import shipments_csv
+from core.exchange.frozen import load_frozen
 from core.reporting import verify_snapshot
 from db.migrate import upgrade
 from db.models import AuditEvent, Organization, User
@@ -55,6 +57,8 @@ def test_scale_seed_counts_chains_and_dashboards(seeded):
                                                             ReportingPeriod.status == "approved")).all()
             for p in approved:
                 assert verify_snapshot(ctx, period_id=p.id)
+                csv = shipments_csv(ctx, period_id=p.id)  # the snapshot carries what its exports show
+                assert csv.rows == len(load_frozen(ctx, p.id).shipments) > 0
             em = emissions_dashboard(ctx)
             assert em.quantity_t > 0 and em.embedded_emissions > 0
     rows = portfolio(consultant, engine=app_engine)

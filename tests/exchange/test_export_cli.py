@@ -59,3 +59,24 @@ def test_problems_are_listed_and_nothing_is_written(tmp_path: Path):
     r = CliRunner().invoke(app, ["export", "xml", "--org", "Nobody Ltd", "--period", "2026", "--customer", "X",
                                  "--as", team.owner.email, "--quarter", "1", "-o", str(out)])
     assert r.exit_code == 2 and "error.not_found" in r.output
+
+
+def test_export_xml_defaults_to_the_stored_details_and_flags_override(tmp_path: Path):
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    url = get_settings().effective_database_url
+    upgrade(url)
+    team = approved_steel(make_engine(url), stored_details=True)
+    base = ["export", "xml", "--org", "Demo Steel Co., Ltd.", "--period", "2026", "--customer", "DE123456789012345",
+            "--as", team.viewer.email, "--quarter", "1"]
+    out = tmp_path / "stored.xml"
+    r = CliRunner().invoke(app, [*base, "-o", str(out)])  # no detail flags: the stored ones, frozen with the period
+    assert r.exit_code == 0, r.output
+    xml = out.read_bytes()
+    assert check_report(xml) == [] and b"<Signature>Jonas Weber</Signature>" in xml and b"<City>Fuzhou</City>" in xml
+    out2 = tmp_path / "typed.xml"
+    r = CliRunner().invoke(app, [*base, "-o", str(out2), "--signatory", "Eva Typed", "--installation-city", "Xiamen"])
+    assert r.exit_code == 0, r.output
+    typed = out2.read_bytes()
+    assert b"<Signature>Eva Typed</Signature>" in typed and b"<City>Xiamen</City>" in typed
+    assert b"<City>Duisburg</City>" in typed  # a flag not given keeps the stored value

@@ -26,7 +26,14 @@ from core.exchange.csv_export import shipments_csv_of
 from core.exchange.frozen import load_frozen
 from core.exchange.pack.requests import record_answer
 from core.exchange.pack.summary import summary_html
-from core.exchange.registry import Problem, ReportDetails, build_report, quarters_of, report_data
+from core.exchange.registry import (
+    Problem,
+    ReportDetails,
+    build_report,
+    default_details,
+    quarters_of,
+    report_data,
+)
 from core.exchange.template import export_template
 
 FORMAT = "cbam-customer-pack/1"
@@ -53,7 +60,8 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build_customer_pack(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID, details: ReportDetails,
+def build_customer_pack(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID,
+                        details: ReportDetails | None = None,
                         lang: str = "en", request_id: uuid.UUID | None = None,
                         request_version: int | None = None, progress: Progress | None = None) -> Pack:
     ctx.require(Permission.EXCHANGE_SEND)
@@ -64,6 +72,8 @@ def build_customer_pack(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid
     if customer is None or not frozen.of_customer(customer_id):
         raise DomainError("pack.error.no_shipments", customer=customer.name if customer else str(customer_id),
                           year=frozen.period.year)
+    if details is None:  # the stored details, as frozen with the period
+        details = default_details(frozen, customer_id)
     now = ctx.clock.now()
     period = frozen.period
     stem = f"{customer.eori}_{period.year}_v{period.version_no}"

@@ -20,11 +20,14 @@ from core.exchange.registry.service import (
     ReportDetails,
     build_report,
     check_report,
+    default_details,
     quarters_of,
     registry_report,
     report_data,
+    report_details,
 )
 
 __all__ = ["RULES", "SCHEMA_VERSION", "XSD_FILES", "Line", "Party", "Problem", "RegistryReport", "ReportData",
            "ReportDetails", "Signatory", "Site", "build_qreport", "build_report", "check_report", "check_rules",
-           "quarters_of", "registry_report", "report_data", "report_problems", "schema", "xsd_errors"]
+           "default_details", "quarters_of", "registry_report", "report_data", "report_details", "report_problems",
+           "schema", "xsd_errors"]

@@ -63,7 +63,7 @@ def report_data(frozen: Frozen, customer_id: uuid.UUID, quarter: int, details: R
     ships = [s for s in frozen.of_customer(customer_id) if s.line.get("quarter") == quarter]
     lines = [Line(cn_code=s.line["cn_code"], quantity=float(s.line["quantity"]), basis=s.line["basis"],
                   process=s.line.get("process"), country=s.line.get("country") or inst.country,
-                  shipped_on=s.row.shipped_on) for s in ships]
+                  shipped_on=s.shipped_on) for s in ships]
     rep = None
     if details.representative_eori.strip():
         rep = Party(eori=details.representative_eori.strip().upper(), name=details.representative_name,
@@ -81,6 +81,26 @@ def report_data(frozen: Frozen, customer_id: uuid.UUID, quarter: int, details: R
         submitted_at=now, representative=rep, snapshot=frozen.snapshot_hash)
 
 
+def default_details(frozen: Frozen, customer_id: uuid.UUID) -> ReportDetails:
+    """The details stored on the customer, installation and organization, as frozen with the period."""
+    c = frozen.customers.get(customer_id)
+    if c is None:
+        raise NotFound("customer", customer_id)
+    i, o = frozen.installation, frozen.organization
+    return ReportDetails(declarant_city=c.city, declarant_street=c.street, declarant_postcode=c.postcode,
+                         installation_city=i.city, signatory_name=o.signatory_name,
+                         signatory_position=o.signatory_position, signature_place=o.signature_place,
+                         representative_eori=c.representative_eori, representative_name=c.representative_name,
+                         representative_city=c.representative_city)
+
+
+def report_details(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID) -> ReportDetails:
+    """What the registry report of this customer and approved period says by default (the exports page prefills
+    it, `cbam export xml` starts from it): the stored details as frozen at approval."""
+    ctx.require(Permission.DATA_VIEW)
+    return default_details(load_frozen(ctx, period_id), customer_id)
+
+
 def build_report(data: ReportData, *, eori: str) -> RegistryReport:
     filename = f"QReport_{eori}_{data.year}Q{data.quarter}.xml"
     problems = report_problems(data)
@@ -96,11 +116,14 @@ def quarters_of(frozen: Frozen, customer_id: uuid.UUID) -> list[int]:
 
 
 def registry_report(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID, quarter: int,
-                    details: ReportDetails) -> RegistryReport:
-    """The QReport XML of the goods shipped to one customer in one quarter of an approved period."""
+                    details: ReportDetails | None = None) -> RegistryReport:
+    """The QReport XML of the goods shipped to one customer in one quarter of an approved period; without
+    `details`, the stored ones frozen with the period."""
     ctx.require(Permission.DATA_VIEW)
     if quarter not in (1, 2, 3, 4):
         raise DomainError("registry.error.quarter", quarter=quarter)
     frozen = load_frozen(ctx, period_id)
+    if details is None:
+        details = default_details(frozen, customer_id)
     data = report_data(frozen, customer_id, quarter, details, ctx.clock.now())
     return build_report(data, eori=frozen.customers[customer_id].eori)

@@ -49,7 +49,9 @@ class _Import(ShipmentSheet):
                 self.refused(sd, n, e)
                 self.invalid["customers"].add(v["eori"].upper().replace(" ", ""))
                 continue
-            values = data.values()
+            # the sheet's columns only: the registry-report details it does not carry stay as stored
+            values = {k: v for k, v in data.values().items()
+                      if k in ("name", "eori", "country", "contact_name", "contact_email")}
             if self.duplicate(sd, seen, values["eori"], n, "eori"):
                 continue
             current = self.customers.get(values["eori"])
