@@ -30,6 +30,13 @@ def catalogs() -> dict[str, dict[str, str]]:
     return cats
 
 
+class Term(str):
+    """A message parameter that is itself a catalog key (`entity.productionprocess`): translated into the language
+    of the message it fills, so a service can name a thing without knowing the reader's language."""
+
+    __slots__ = ()
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     if lang == PSEUDO:
         return "⟦" + t(key, "en", **params) + "⟧"
@@ -38,6 +45,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     if text is None:
         text = catalogs()["en"].get(key, key)
     if params:
+        params = {k: t(v, lang) if isinstance(v, Term) else v for k, v in params.items()}
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):

@@ -16,8 +16,8 @@ from sqlmodel import func, select
 from core.access import Permission, can
 from core.cbam import evaluate_data
 from core.context import Context
-from core.errors import ConcurrentChange, DomainError, ValidationFailed
-from core.records import get_scoped, insert, versioned_update, who
+from core.errors import DomainError, ValidationFailed
+from core.records import changed_meanwhile, get_scoped, insert, versioned_update
 from core.reporting.common import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -143,8 +143,7 @@ def reopen_period(ctx: Context, *, period_id: uuid.UUID, reason: str, expected_v
     if old.status != APPROVED:
         raise DomainError("reporting.error_transition", status=old.status, to=DRAFT)
     if old.version != expected_version:
-        raise ConcurrentChange("reportingperiod", who(ctx.session, old.updated_by),
-                               old.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        raise changed_meanwhile(ctx.session, old)
     if not reason.strip():
         raise ValidationFailed({"reason": ("reporting.error_reason_required", {})})
     latest = ctx.session.exec(select(func.max(ReportingPeriod.version_no)).where(
