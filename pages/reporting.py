@@ -71,6 +71,7 @@ for col, (states, perm, action, key) in zip(cols, steps, strict=True):
 if period.status == "approved" and can(role, Permission.DATA_EDIT):
     with st.form("rep_reopen"):
         reason = st.text_input(tr("reporting.reopen_reason"), max_chars=1000, key="rep_reason")
+        field_error("rep_flow", "reason")
         if st.form_submit_button(tr("reporting.reopen")):
             def _reopen() -> None:
                 with context() as c:
