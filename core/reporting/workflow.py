@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlmodel import func, select
 
-from core.access import Permission, can
+from core.access import Permission
 from core.cbam import evaluate_data
 from core.context import Context
-from core.errors import DomainError, ValidationFailed
+from core.errors import DomainError, PermissionDenied, ValidationFailed
 from core.records import changed_meanwhile, get_scoped, insert, versioned_update
 from core.reporting.common import (
     APPROVED,
@@ -28,6 +28,7 @@ from core.reporting.common import (
     lock_period,
 )
 from core.reporting.scenario import canonical_json, content_hash, scenario_of, snapshot_of
+from core.review import may_resolve
 from db.reporting_models import (
     PeriodSnapshot,
     ProcessInput,
@@ -84,10 +85,12 @@ def add_comment(ctx: Context, *, period_id: uuid.UUID, field_path: str, text: st
 
 
 def resolve_comment(ctx: Context, *, comment_id: uuid.UUID, expected_version: int) -> ReviewComment:
-    """The editor who fixed the field, or the reviewer, marks a comment resolved."""
-    if not (can(ctx.role, Permission.DATA_EDIT) or can(ctx.role, Permission.REVIEW_COMMENT)):
-        ctx.require(Permission.DATA_EDIT)  # raises PermissionDenied
+    """The comment's author or a reviewer (a role that may review or approve) marks it resolved; anyone else is
+    refused, even an editor who fixed the field."""
+    ctx.require(Permission.DATA_VIEW)
     comment = get_scoped(ctx, ReviewComment, comment_id)
+    if not may_resolve(ctx, comment):
+        raise PermissionDenied("comment.resolve", str(ctx.role) if ctx.role else None)
     period = lock_period(ctx, comment.period_id)
     if period.status == APPROVED:
         raise DomainError("reporting.error_period_frozen", year=period.year, version=period.version_no)
