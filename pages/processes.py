@@ -184,6 +184,6 @@ if current.direct_emissions is not None:
     st.caption(tr("entry.streams_unused"))
 else:
     source_stream_tables(current, editable=editable, focus_stream=marked.stream if marked else None,
-                         focus_field=marked.field if marked else "")
+                         focus_field=marked.field if marked else "", period=period, position=position)
 st.subheader(tr("entry.inputs"))
-input_table(current, processes, precursors, editable=editable)
+input_table(current, processes, precursors, editable=editable, period=period, position=position)

@@ -2,6 +2,8 @@
 box pre-filled with that field's path (the path the data-quality findings use), so nobody types a path."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.access import Permission, can
@@ -61,16 +63,16 @@ def comment_action(period: ReportingPeriod, path: str, *, key: str) -> None:
 
 
 def comment_on_rows(period: ReportingPeriod, page: str, rows: dict[int, str], fields: dict[str, str], *,
-                    key: str) -> None:
+                    key: str, path_of: Callable[[int, str], str] | None = None) -> None:
     """Under a table: choose a row (by its place in the scenario, labelled as the table shows it) and a field, then
-    "comment" opens the box pre-filled with that field's path."""
+    "comment" opens the box pre-filled with that field's path (`path_of(row, field)`; by default `field_path`)."""
     if not may_comment(period) or not rows:
         return
     with st.container(horizontal=True, vertical_alignment="bottom"):
         index = st.selectbox(tr("review.row"), list(rows), format_func=rows.get, key=f"{key}_cmt_row")
         choices = {"": tr("review.whole_row")} | fields
         field = st.selectbox(tr("review.field"), list(choices), format_func=choices.get, key=f"{key}_cmt_field")
-        path = field_path(page, index, field)
+        path = path_of(index, field) if path_of else field_path(page, index, field)
         opened = st.session_state.get(OPEN)
         if not (opened and opened[2] == key) and st.button(
                 tr("review.comment"), key=f"cmt_{key}", icon=":material/add_comment:",

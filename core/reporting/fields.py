@@ -92,13 +92,16 @@ _SHIPMENT_NAMES = {column: name for name, column in _SHIPMENT_FIELDS.items()}
 _COLLECTIONS = {"processes": "processes", "precursors": "purchased_precursors", "shipments": "imports"}
 
 
-def field_path(page: str, index: int, field: str = "", *, stream_index: int | None = None) -> str:
+def field_path(page: str, index: int, field: str = "", *, stream_index: int | None = None,
+               input_index: int | None = None) -> str:
     """The path a finding would use for a field of an entry page's row (the reverse of `locate_field`): the row's
     place in the scenario (processes and precursors by code, shipments in listing order) and the field's scenario
     name. `field_path("processes", 1, "electricity_ef") == "processes[1].electricity.ef"`."""
     head = f"{_COLLECTIONS[page]}[{index}]"
     if page == "processes" and stream_index is not None:
         head = f"{head}.source_streams[{stream_index}]"
+    elif page == "processes" and input_index is not None:
+        head = f"{head}.inputs[{input_index}]"
     elif page == "processes":
         field = _PROCESS_FIELDS.get(field, field)
     elif page == "shipments":

@@ -103,3 +103,28 @@ def test_viewer_and_editor_get_no_comment_action(demo_data):
         at, *_ = _open(role, "precursors")
         assert not [b for b in at.button if (b.key or "").startswith("cmt_")]
         assert t("review.comment", "en") not in [b.label for b in at.button]
+
+
+def test_comment_on_a_source_stream_and_an_input_of_a_process(demo_data):
+    at, owner, steel = _open("consultant", "processes")
+    p2 = next(p for p in _rows(steel, ProductionProcess) if p.code == "P2")
+    at.selectbox(key="proc_chosen").set_value(str(p2.id))
+    at.run()
+    at.selectbox(key="ss_combustion_rows_cmt_row").set_value(0)
+    at.selectbox(key="ss_combustion_rows_cmt_field").set_value("ncv")
+    at.run()
+    at.button(key="cmt_ss_combustion_rows").click()
+    at.run()
+    assert at.text_input(key="comment_box_path").value == "processes[1].source_streams[0].ncv"
+    _send(at, "NCV from the lab report?")
+    at.selectbox(key="pin_rows_cmt_field").set_value("mass")
+    at.run()
+    at.button(key="cmt_pin_rows").click()
+    at.run()
+    assert at.text_input(key="comment_box_path").value == "processes[1].inputs[0].mass"
+    _send(at, "Weighbridge records?")
+    period, comments = _comments(owner, steel)
+    with context(get_engine(), owner, steel) as ctx:
+        stream, feed = (locate_field(ctx, period_id=period.id, path=c.field_path) for c in comments)
+    assert (stream.row_id, stream.field) == (p2.id, "ncv") and stream.stream_id is not None
+    assert (feed.row_id, feed.input_index, feed.field) == (p2.id, 0, "mass")
