@@ -3,13 +3,15 @@ pre-filled with the field's path (the path findings use); comments show who wrot
 or a reviewer gets the "resolve" button."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
 from core.i18n import t
-from core.reporting import list_comments, list_periods
+from core.reporting import ShipmentData, add_shipment, list_comments, list_periods
 from core.reporting.fields import locate_field
 from db.models import Organization, User
-from db.reporting_models import ProductionProcess, PurchasedPrecursor
+from db.reporting_models import ProductionProcess, PurchasedPrecursor, Shipment
 from db.session import Scope, get_engine, scoped_session
 from tests.app.conftest import APP, open_app
 from tests.factories import context
@@ -128,3 +130,31 @@ def test_comment_on_a_source_stream_and_an_input_of_a_process(demo_data):
         stream, feed = (locate_field(ctx, period_id=period.id, path=c.field_path) for c in comments)
     assert (stream.row_id, stream.field) == (p2.id, "ncv") and stream.stream_id is not None
     assert (feed.row_id, feed.input_index, feed.field) == (p2.id, 0, "mass")
+
+
+def test_comment_on_a_shipment_row_of_a_filtered_page_names_its_place_in_the_period(demo_data):
+    at, owner, steel = _open("consultant", "shipments")
+    period, _ = _comments(owner, steel)
+    first = _rows(steel, Shipment)[0]
+    with context(get_engine(), owner, steel) as ctx:  # after the demo's two Q1 shipments in the listing
+        add_shipment(ctx, period_id=period.id, data=ShipmentData(
+            customer_id=first.customer_id, process_id=first.process_id, cn_code=first.cn_code, quantity=3.0,
+            shipped_on=date(2026, 5, 2)))
+    at.selectbox(key="ship_quarter").set_value("2")
+    at.run()
+    rows = at.selectbox(key="ship_rows_cmt_row")
+    assert rows.options, "the filtered page lists its rows"
+    at.selectbox(key="ship_rows_cmt_field").set_value("quantity")
+    at.run()
+    at.button(key="cmt_ship_rows").click()
+    at.run()
+    path = at.text_input(key="comment_box_path").value
+    _send(at, "Which delivery note?")
+    period, (comment,) = _comments(owner, steel)
+    assert comment.field_path == path
+    with context(get_engine(), owner, steel) as ctx:
+        target = locate_field(ctx, period_id=period.id, path=path)
+        from core.reporting.shipments import page_shipments
+        first_q2 = page_shipments(ctx, period_id=period.id, quarter=2).rows[0]
+    assert (target.page, target.row_id, target.field) == ("shipments", first_q2.id, "quantity")
+    assert path == "imports[2].quantity"  # its place in the whole period, not on the filtered page
