@@ -1,6 +1,8 @@
 """Domain errors: values with a message key and parameters, translated at the page."""
 from __future__ import annotations
 
+from core.i18n import Term
+
 
 class DomainError(Exception):
     """A refusal the user can act on. `key` names a message in the i18n catalogs."""
@@ -30,7 +32,10 @@ class ValidationFailed(DomainError):
 
 
 class ConcurrentChange(DomainError):
-    """Optimistic lock: someone else saved the row since it was read."""
+    """Optimistic lock: someone else saved the row since it was read. Names the record as the person knows it
+    (`Production process 'Hot rolling'`, in their language), never the table: `entity` is the model's name
+    (`productionprocess`), translated through the catalog's `entity.<name>` noun; `name` the record's own name."""
 
-    def __init__(self, entity: str, by: str, at: str) -> None:
-        super().__init__("error.concurrent_change", entity=entity, by=by, at=at)
+    def __init__(self, entity: str, by: str, at: str, name: str = "") -> None:
+        key = "error.changed_meanwhile" if name else "error.changed_meanwhile_unnamed"
+        super().__init__(key, entity=entity, noun=Term(f"entity.{entity}"), name=name, by=by, at=at)

@@ -34,6 +34,29 @@ def who(session, user_id: uuid.UUID | None) -> str:
     return (user.name or user.email or str(user_id)) if user else str(user_id)
 
 
+# the fields that name a record to a person, most telling first (a process by its name, else its code, …)
+_NAME_FIELDS = ("name", "code", "original_name", "name_en", "name_zh", "invited_email", "email", "order_reference",
+                "field_path", "subject", "field_name")
+
+
+def record_name(obj: SQLModel) -> str:
+    """How a person knows this record: `Hot rolling`, `PP1`, `2026 v2`, `invoice.pdf`; "" when it has no name."""
+    if hasattr(obj, "year") and hasattr(obj, "version_no"):  # a reporting period
+        return f"{obj.year} v{obj.version_no}"
+    for field in _NAME_FIELDS:
+        value = getattr(obj, field, None)
+        if value:
+            return str(value)[:80]
+    shipped = getattr(obj, "shipped_on", None)
+    return shipped.isoformat() if shipped else ""
+
+
+def changed_meanwhile(session, current: SQLModel) -> ConcurrentChange:
+    """The refusal of a save that lost the race to `current`: which record, who saved it, when."""
+    return ConcurrentChange(type(current).__name__.lower(), who(session, current.updated_by),
+                            current.updated_at.strftime("%Y-%m-%d %H:%M UTC"), name=record_name(current))
+
+
 def _refuse(ctx, obj: SQLModel) -> None:
     """The guarded write touched no row: the row is gone, or someone saved it since it was read (say who, when)."""
     model = type(obj)
@@ -41,8 +64,7 @@ def _refuse(ctx, obj: SQLModel) -> None:
     current = ctx.session.get(model, obj.id)
     if current is None:
         raise NotFound(model.__name__.lower(), obj.id)
-    raise ConcurrentChange(model.__name__.lower(), who(ctx.session, current.updated_by),
-                           current.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+    raise changed_meanwhile(ctx.session, current)
 
 
 def versioned_update(ctx, obj: T, expected_version: int, changes: dict[str, Any], *, action: str) -> T:

@@ -3,6 +3,7 @@ import streamlit as st
 
 from core.access import ROLES, Permission, can
 from core.organizations import change_role, invite_member, list_members, remove_member
+from ui.choice import labelled_selectbox
 from ui.forms import field_error, form_error, run_action
 from ui.navigation import guard
 from ui.state import context, labels, tr
@@ -37,8 +38,8 @@ with st.form("invite", clear_on_submit=False):
 st.subheader(tr("members.change"))
 form_error("member_edit")
 member_labels = {m.id: f"{m.name or m.email} ({tr(f'role.{m.role}')})" for m in members}
-selected = st.selectbox(tr("members.member"), list(member_labels), index=None, format_func=member_labels.get,
-                        placeholder=tr("members.choose"), key="member_selected")
+selected = labelled_selectbox(tr("members.member"), member_labels, index=None, placeholder=tr("members.choose"),
+                              key="member_selected")  # the role in the label follows a change at once
 if selected is None:
     st.stop()
 member = next(m for m in members if m.id == selected)

@@ -14,6 +14,7 @@ from core.reporting import (
 )
 from core.reporting.precursors import DATA_SOURCES
 from core.validation import COUNTRIES
+from ui.comments import comment_on_rows, may_comment
 from ui.field_link import current_focus
 from ui.goods import category_labels
 from ui.navigation import guard
@@ -69,3 +70,9 @@ def _change(kind, row, v):
 
 table_editor("prec", token=str(period.id), load=_rows, columns=columns, editable=editable, make_change=_change,
              focus_id=focus.row if focus else None, focus_field=focus.field if focus else "")
+with context() as ctx:
+    listed = list_purchased_precursors(ctx, period_id=period.id) if may_comment(period) else []
+comment_on_rows(period, "precursors", {n: p.code for n, p in enumerate(listed)},
+                {k: columns[k]["label"] for k in ("see_direct", "see_indirect", "data_source", "justification",
+                                                  "supplier_installation", "cn_code", "country", "goods_category")},
+                key="prec_rows")

@@ -13,6 +13,8 @@ from core.reporting import (
     update_process,
 )
 from core.reporting.common import goods_categories, qualifying_key, qualifying_parameters, route_key
+from core.reporting.fields import field_path
+from ui.comments import comment_action, comment_on_rows
 from ui.field_link import current_focus, show_focus
 from ui.forms import field_error, form_error, prefill, reload_record, run_action
 from ui.goods import category_labels, cn_labels
@@ -36,13 +38,16 @@ if not editable:
 with st.expander(tr("entry.live_results"), expanded=True):
     results = load_results(period.id)
     if results:
-        show_results(results)
+        show_results(results, period=period)
 
 cats = category_labels()
 st.dataframe([{tr("entry.code"): p.code, tr("entry.process_name"): p.name,
                tr("entry.goods_category"): cats.get(p.goods_category, p.goods_category),
                tr("entry.cn_codes"): ", ".join(p.cn_codes or ([p.cn_code] if p.cn_code else [])),
                tr("entry.activity_level"): p.activity_level} for p in processes], hide_index=True, width="stretch")
+comment_on_rows(period, "processes", {n: f"{p.code} {p.name}".strip() for n, p in enumerate(processes)},
+                {"activity_level": tr("entry.activity_level"), "direct_emissions": tr("entry.direct_emissions"),
+                 "cn_code": tr("entry.cn_codes"), "goods_category": tr("entry.goods_category")}, key="proc_rows")
 
 NEW, form = "new", "procf"
 focus = current_focus()
@@ -85,10 +90,15 @@ def _values(p) -> dict:
 loaded_version = prefill(form, chosen, current.version if current else 0, _values(current))
 
 
+position = next((n for n, p in enumerate(processes) if p is current), None)  # the `i` of `processes[i]` (by code)
+
+
 def _after(field: str) -> None:
     field_error(form, field)
     if marked is not None and marked.field == field:
         st.info(tr("entry.focus_field"), icon=":material/flag:")
+    if position is not None:
+        comment_action(period, field_path("processes", position, field), key=f"proc_{field}")
 
 
 form_error(form)
@@ -174,6 +184,6 @@ if current.direct_emissions is not None:
     st.caption(tr("entry.streams_unused"))
 else:
     source_stream_tables(current, editable=editable, focus_stream=marked.stream if marked else None,
-                         focus_field=marked.field if marked else "")
+                         focus_field=marked.field if marked else "", period=period, position=position)
 st.subheader(tr("entry.inputs"))
-input_table(current, processes, precursors, editable=editable)
+input_table(current, processes, precursors, editable=editable, period=period, position=position)

@@ -4,10 +4,8 @@ import streamlit as st
 from core.access import Permission, can
 from core.approval import BlockingFindings
 from core.reporting import (
-    add_comment,
     approve_period,
     create_period,
-    list_comments,
     period_history,
     reopen_period,
     request_changes,
@@ -16,7 +14,9 @@ from core.reporting import (
     submit_period,
 )
 from core.reporting.quality import period_findings
+from core.review import comment_views
 from ui.blocking_findings import forget, remember, show_refusal
+from ui.comments import comment_action, may_comment
 from ui.compare import show_comparison
 from ui.field_link import field_link
 from ui.forms import field_error, form_error, run_action
@@ -85,6 +85,7 @@ latest = period.version_no == max(h.version_no for h in history)
 if period.status == "approved" and latest and can(role, Permission.DATA_EDIT):  # only the latest version reopens
     with st.form("rep_reopen"):
         reason = st.text_input(tr("reporting.reopen_reason"), max_chars=1000, key="rep_reason")
+        field_error("rep_flow", "reason")
         if st.form_submit_button(tr("reporting.reopen")):
             def _reopen() -> None:
                 with context() as c:
@@ -96,39 +97,34 @@ results_tab, quality_tab, comments_tab, history_tab = st.tabs(
 with results_tab:
     results = load_results(period.id)
     if results:
-        show_results(results)
+        show_results(results, period=period)
 with quality_tab:
     with context() as ctx:
         findings = period_findings(ctx, period_id=period.id, results=results)
     if not findings:
         st.success(tr("reporting.no_findings"))
-    for f in findings:
+    for n, f in enumerate(findings):
         show = st.error if f.severity == "blocking" else st.warning
         show(f"{tr('quality.severity.' + f.severity)} {f.rule}: {tr(f.key, **f.params)} — {f.path}")
         field_link(period.id, f.path)
+        comment_action(period, f.path, key=f"finding_{n}_{f.rule}")
 with comments_tab:
     with context() as ctx:
-        comments = list_comments(ctx, period_id=period.id)
-    for cm in comments:
+        comments = comment_views(ctx, period_id=period.id)
+    if not comments and may_comment(period):
+        st.caption(tr("review.how_to_comment"))
+    for view in comments:
+        cm = view.comment
         st.markdown(tr("reporting.comment_line", path=cm.field_path, text=cm.text,
                        state=tr("reporting.resolved" if cm.resolved else "reporting.open")))
+        st.caption(tr("review.by", author=view.author, at=view.written_at.strftime("%Y-%m-%d %H:%M UTC")))
         field_link(period.id, cm.field_path)
-        if not cm.resolved and (can(role, Permission.DATA_EDIT) or can(role, Permission.REVIEW_COMMENT)):
+        if view.may_resolve:
             if st.button(tr("reporting.resolve"), key=f"rep_resolve_{cm.id}"):
                 def _resolve(cid=cm.id, v=cm.version) -> None:
                     with context() as c:
                         resolve_comment(c, comment_id=cid, expected_version=v)
                 run_action("rep_flow", _resolve, "common.saved")
-    if can(role, Permission.REVIEW_COMMENT) and period.status != "approved":
-        with st.form("rep_comment"):
-            path = st.text_input(tr("reporting.comment_field"), placeholder="processes.P1.activity_level",
-                                 key="rep_comment_path")
-            text = st.text_area(tr("reporting.comment_text"), key="rep_comment_text")
-            if st.form_submit_button(tr("reporting.add_comment")):
-                def _comment() -> None:
-                    with context() as c:
-                        add_comment(c, period_id=period.id, field_path=path, text=text)
-                run_action("rep_flow", _comment, "common.saved")
 with history_tab:
     st.dataframe([{tr("reporting.version"): h.version_no, tr("reporting.state"): tr(f"reporting.status.{h.status}"),
                    tr("reporting.reason"): h.reason, tr("reporting.snapshot_hash"): h.snapshot_hash or ""}

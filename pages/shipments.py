@@ -15,7 +15,9 @@ from core.reporting import (
     list_processes,
     update_shipment,
 )
+from core.reporting.fields import shipment_positions
 from core.reporting.shipments import BASES, page_shipments, quarter_of
+from ui.comments import comment_on_rows, may_comment
 from ui.field_link import current_focus
 from ui.navigation import guard
 from ui.period_picker import pick_period
@@ -106,5 +108,15 @@ def _change(kind, row, v):
 table_editor("ship", token=f"{period.id}:{customer}:{quarter}:{page_no}", load=_rows, columns=columns,
              editable=editable, make_change=_change, first_number=listing.offset + 1,
              focus_id=focus.row if focus else None, focus_field=focus.field if focus else "", dates=("shipped_on",))
+if may_comment(period):
+    if customer is None and quarter is None:
+        places = {s.id: listing.offset + n for n, s in enumerate(listing.rows)}
+    else:
+        with context() as ctx:
+            places = shipment_positions(ctx, period_id=period.id, shipments=listing.rows)
+    comment_on_rows(period, "shipments", {places[s.id]: f"{listing.offset + n + 1}: {s.shipped_on} {s.cn_code} "
+                                          f"{s.quantity:g} t" for n, s in enumerate(listing.rows)},
+                    {k: columns[k]["label"] for k in ("quantity", "shipped_on", "cn_code", "customer_id",
+                                                      "process_id", "basis", "order_reference")}, key="ship_rows")
 if not customers and editable:
     st.info(tr("entry.no_customers"), icon=":material/info:")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.errors import ConcurrentChange, DomainError, ValidationFailed
-from core.i18n import error_text
+from core.i18n import error_text, problem_list
 from ui.state import lang, tr
 
 
@@ -14,7 +14,15 @@ def _errors_key(form: str) -> str:
     return f"{form}__errors"
 
 
+def _fields_key(form: str) -> str:
+    return f"{form}__fields"
+
+
 def field_error(form: str, field: str) -> None:
+    """The error of `field`, drawn where this is called (next to the field). Calling it tells the form that this
+    field's errors are shown on the page: the form's message may then say "highlighted"."""
+    drawn = st.session_state.setdefault(_fields_key(form), set())
+    drawn.add(field)
     err = st.session_state.get(_errors_key(form), {}).get(field)
     if err:
         key, params = err
@@ -35,7 +43,7 @@ def run_action(form: str, action: Callable[[], object], success_key: str, **para
         action()
     except ValidationFailed as exc:
         st.session_state[_errors_key(form)] = exc.errors
-        st.session_state[f"{form}__message"] = error_text(exc, lang())
+        st.session_state[f"{form}__message"] = _validation_message(form, exc)
         st.rerun()
     except ConcurrentChange as exc:
         st.session_state[f"{form}__message"] = error_text(exc, lang())
@@ -46,6 +54,18 @@ def run_action(form: str, action: Callable[[], object], success_key: str, **para
     st.session_state["flash"] = tr(success_key, **params)
     st.rerun()
     return True  # not reached: st.rerun() ends the run
+
+
+def _validation_message(form: str, exc: ValidationFailed) -> str:
+    """"Correct the highlighted fields" counts only the errors drawn next to their field; any other error is spelled
+    out in the message itself, so no refusal points at a highlight that is not there."""
+    drawn = st.session_state.get(_fields_key(form), set())
+    shown = [f for f in exc.errors if f in drawn]
+    hidden = {f: e for f, e in exc.errors.items() if f not in drawn}
+    if not shown:
+        return error_text(exc, lang())
+    message = tr("form.fix_highlighted", count=len(shown))
+    return f"{message} {problem_list(hidden, lang())}" if hidden else message
 
 
 def show_flash() -> None:

@@ -11,6 +11,7 @@ from core.errors import DomainError
 from core.installations import list_installations
 from core.reporting import get_period, list_periods
 from db.reporting_models import ReportingPeriod
+from ui.choice import labelled_selectbox, sync_label
 from ui.state import context, tr
 
 CHOSEN_INSTALLATION, CHOSEN_PERIOD = "chosen_installation", "chosen_period"
@@ -45,9 +46,10 @@ def pick_period(prefix: str, *, below_installation: Callable[[uuid.UUID], None] 
     elif inst_key not in st.session_state and st.session_state.get(CHOSEN_INSTALLATION):
         st.session_state[inst_key] = st.session_state[CHOSEN_INSTALLATION]
     names = {i.id: i.name for i in installations}
+    sync_label(inst_key, names)
     if st.session_state.get(inst_key) not in names:
         st.session_state.pop(inst_key, None)
-    inst_id = st.selectbox(tr("reporting.installation"), list(names), format_func=names.get, key=inst_key)
+    inst_id = labelled_selectbox(tr("reporting.installation"), names, key=inst_key)
     st.session_state[CHOSEN_INSTALLATION] = inst_id
     if below_installation is not None:
         below_installation(inst_id)
@@ -60,8 +62,9 @@ def pick_period(prefix: str, *, below_installation: Callable[[uuid.UUID], None] 
                        status=tr(f"reporting.status.{p.status}")) for p in periods}
     if period_key not in st.session_state and st.session_state.get(CHOSEN_PERIOD) in labels:
         st.session_state[period_key] = st.session_state[CHOSEN_PERIOD]
+    sync_label(period_key, labels)  # the status in the label follows an action at once
     if st.session_state.get(period_key) not in labels:
         st.session_state.pop(period_key, None)
-    period_id = st.selectbox(tr("reporting.period"), list(labels), format_func=labels.get, key=period_key)
+    period_id = labelled_selectbox(tr("reporting.period"), labels, key=period_key)
     st.session_state[CHOSEN_PERIOD] = period_id
     return next(p for p in periods if p.id == period_id)

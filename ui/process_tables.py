@@ -20,7 +20,9 @@ from core.reporting import (
     update_process_input,
     update_source_stream,
 )
-from db.reporting_models import ProductionProcess, PurchasedPrecursor
+from core.reporting.fields import field_path
+from db.reporting_models import ProductionProcess, PurchasedPrecursor, ReportingPeriod
+from ui.comments import comment_on_rows, may_comment
 from ui.state import context, tr
 from ui.table_editor import Row, table_editor
 
@@ -40,7 +42,9 @@ def stream_columns(method: str) -> dict[str, Any]:
 
 
 def source_stream_tables(process: ProductionProcess, *, editable: bool, focus_stream: str | None,
-                         focus_field: str = "") -> None:
+                         focus_field: str = "", period: ReportingPeriod | None = None,
+                         position: int | None = None) -> None:
+    """With `period` and the process's `position` (the `i` of `processes[i]`), reviewers comment on a stream."""
     with context() as ctx:
         streams = list_source_streams(ctx, process_id=process.id)
     methods = list(METHOD_FIELDS)
@@ -69,10 +73,16 @@ def source_stream_tables(process: ProductionProcess, *, editable: bool, focus_st
 
             table_editor(f"ss_{method}", token=str(process.id), load=rows, columns=columns,
                          editable=editable, make_change=change, focus_id=focus_stream, focus_field=focus_field)
+            if period is not None and position is not None:
+                places = {n: s.name or f"#{n + 1}" for n, s in enumerate(streams) if s.method == method}
+                comment_on_rows(period, "processes", places,
+                                {k: col["label"] for k, col in columns.items() if k != "name"}, key=f"ss_{method}_rows",
+                                path_of=lambda n, f: field_path("processes", position, f, stream_index=n))
 
 
 def input_table(process: ProductionProcess, processes: list[ProductionProcess],
-                precursors: list[PurchasedPrecursor], *, editable: bool) -> None:
+                precursors: list[PurchasedPrecursor], *, editable: bool, period: ReportingPeriod | None = None,
+                position: int | None = None) -> None:
     sources = {f"p:{p.id}": p.code for p in processes if p.id != process.id}
     sources |= {f"pp:{p.id}": f"{p.code} ({tr('page.precursors')})" for p in precursors}
     columns = {
@@ -100,3 +110,11 @@ def input_table(process: ProductionProcess, processes: list[ProductionProcess],
         return lambda c: delete_process_input(c, input_id=uuid.UUID(row.id), expected_version=row.version)
 
     table_editor("pin", token=str(process.id), load=rows, columns=columns, editable=editable, make_change=change)
+    if period is not None and position is not None and may_comment(period):
+        with context() as c:
+            items = list_process_inputs(c, process_id=process.id)
+        names = {**{p.id: p.code for p in processes}, **{p.id: p.code for p in precursors}}
+        comment_on_rows(period, "processes", {n: names.get(i.from_process_id or i.from_precursor_id, f"#{n + 1}")
+                                              for n, i in enumerate(items)},
+                        {"mass": tr("entry.input_mass")}, key="pin_rows",
+                        path_of=lambda n, f: field_path("processes", position, f, input_index=n))

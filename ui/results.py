@@ -9,6 +9,8 @@ import streamlit as st
 from core.errors import DomainError
 from core.i18n import error_text
 from core.reporting import LiveResults, live_results
+from db.reporting_models import ReportingPeriod
+from ui.comments import comment_action
 from ui.state import context, lang, tr
 
 
@@ -22,8 +24,10 @@ def load_results(period_id: uuid.UUID) -> LiveResults | None:
         return None
 
 
-def show_results(results: LiveResults, *, codes: list[str] | None = None) -> None:
-    """Totals, the SEE table and the explanations; `codes` limits the processes shown."""
+def show_results(results: LiveResults, *, codes: list[str] | None = None,
+                 period: ReportingPeriod | None = None) -> None:
+    """Totals, the SEE table and the explanations; `codes` limits the processes shown. With `period`, reviewers get
+    a "comment" action on each process's figures (`processes[i]`, i its place in the scenario)."""
     c1, c2 = st.columns(2)
     c1.metric(tr("reporting.certificates"), f"{results.total_certificates:,.1f}")
     c2.metric(tr("reporting.cost"), "—" if results.total_cost_eur is None else f"€ {results.total_cost_eur:,.2f}")
@@ -32,8 +36,11 @@ def show_results(results: LiveResults, *, codes: list[str] | None = None) -> Non
                    tr("reporting.see_direct"): round(p.see_direct, 6), tr("reporting.see_indirect"):
                    round(p.see_indirect, 6), tr("reporting.see_basis"): round(p.cbam_basis, 6)}
                   for p in processes], hide_index=True, width="stretch")
+    place = {p.code: n for n, p in enumerate(results.processes)}
     for p in processes:
         with st.expander(tr("reporting.why", process=p.code)):
+            if period is not None:
+                comment_action(period, f"processes[{place[p.code]}]", key=f"res_{p.code}")
             for term in p.terms:
                 st.markdown(f"**{tr(term.label_key)}**: {term.value:,.6g} {term.unit}")
                 if term.formula:

@@ -30,6 +30,13 @@ def catalogs() -> dict[str, dict[str, str]]:
     return cats
 
 
+class Term(str):
+    """A message parameter that is itself a catalog key (`entity.productionprocess`): translated into the language
+    of the message it fills, so a service can name a thing without knowing the reader's language."""
+
+    __slots__ = ()
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     if lang == PSEUDO:
         return "⟦" + t(key, "en", **params) + "⟧"
@@ -38,6 +45,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     if text is None:
         text = catalogs()["en"].get(key, key)
     if params:
+        params = {k: t(v, lang) if isinstance(v, Term) else v for k, v in params.items()}
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):
@@ -52,6 +60,22 @@ def language_from_locale(locale: str | None) -> str:
     return "zh" if locale.lower().startswith("zh") else "en"
 
 
+def problem_list(errors: dict[str, tuple[str, dict]], lang: str) -> str:
+    """Field errors (`{field: (key, params)}`) as one sentence: "Comment: Required." (a field's name when the
+    catalogs have `field.<name>`, else the message alone)."""
+    parts = []
+    for field, (key, params) in errors.items():
+        message = t(key, lang, **params)
+        label = f"field.{field}"
+        known = label in catalogs().get(lang if lang in LANGUAGES else "en", {})
+        parts.append(t("form.problem", lang, field=t(label, lang), message=message) if known else message)
+    return " ".join(parts)
+
+
 def error_text(error, lang: str) -> str:
-    """A DomainError (or its key and params) in the user's language."""
+    """A DomainError (or its key and params) in the user's language. Field errors are spelled out: nothing on the
+    screen is highlighted unless a form draws them next to their fields (ui/forms.py)."""
+    errors = getattr(error, "errors", None)
+    if isinstance(errors, dict) and errors:
+        return t("form.not_saved", lang, problems=problem_list(errors, lang))
     return t(error.key, lang, **error.params)

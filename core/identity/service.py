@@ -111,7 +111,8 @@ def update_profile(session: Session, user: User, data: ProfileData, *, expected_
         raise ValidationFailed(errors)
     session.refresh(user)
     if user.version != expected_version:
-        raise ConcurrentChange("user", user.name or "-", user.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        raise ConcurrentChange("user", user.name or "-", user.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+                               name=user.name or user.email or "")
     before = snapshot(user)
     now = clock.now()
     user.name, user.phone, user.language = data.name.strip(), data.phone.strip() or None, data.language

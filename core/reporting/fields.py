@@ -81,3 +81,43 @@ def locate_field(ctx: Context, *, period_id: uuid.UUID, path: str) -> FieldTarge
     if coll == "customers":
         return FieldTarget("customers", None, _flat(rest))
     return None
+
+
+# the scenario's names of a process's fields (core/reporting/scenario.py), by the entry page's column name
+_PROCESS_FIELDS = {_flat(n): n for n in (
+    "goods_category", "route", "cn_code", "activity_level", "direct_emissions", "heat.imported_TJ", "heat.imported_ef",
+    "heat.exported_TJ", "heat.exported_ef", "waste_gas.imported_TJ", "waste_gas.exported_TJ",
+    "electricity.consumed_MWh", "electricity.ef", "electricity.exported_MWh", "electricity.exported_ef")}
+_SHIPMENT_NAMES = {column: name for name, column in _SHIPMENT_FIELDS.items()}
+_COLLECTIONS = {"processes": "processes", "precursors": "purchased_precursors", "shipments": "imports"}
+
+
+def field_path(page: str, index: int, field: str = "", *, stream_index: int | None = None,
+               input_index: int | None = None) -> str:
+    """The path a finding would use for a field of an entry page's row (the reverse of `locate_field`): the row's
+    place in the scenario (processes and precursors by code, shipments in listing order) and the field's scenario
+    name. `field_path("processes", 1, "electricity_ef") == "processes[1].electricity.ef"`."""
+    head = f"{_COLLECTIONS[page]}[{index}]"
+    if page == "processes" and stream_index is not None:
+        head = f"{head}.source_streams[{stream_index}]"
+    elif page == "processes" and input_index is not None:
+        head = f"{head}.inputs[{input_index}]"
+    elif page == "processes":
+        field = _PROCESS_FIELDS.get(field, field)
+    elif page == "shipments":
+        field = _SHIPMENT_NAMES.get(field, field)
+    return f"{head}.{field}" if field else head
+
+
+def shipment_positions(ctx: Context, *, period_id: uuid.UUID, shipments: list[Shipment]) -> dict[uuid.UUID, int]:
+    """Each shipment's place in the period's whole listing (the `i` of `imports[i]`), for a filtered page whose rows
+    are not contiguous: one counting query per row, read from the listing index."""
+    ctx.require(Permission.DATA_VIEW)
+    sh = Shipment
+    out = {}
+    for s in shipments:
+        out[s.id] = ctx.session.exec(select(func.count()).select_from(sh).where(
+            sh.org_id == ctx.tenant, sh.period_id == period_id,
+            (sh.shipped_on < s.shipped_on) | ((sh.shipped_on == s.shipped_on) & (
+                (sh.created_at < s.created_at) | ((sh.created_at == s.created_at) & (sh.id < s.id)))))).one()
+    return out

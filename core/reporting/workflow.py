@@ -13,12 +13,12 @@ from datetime import datetime
 
 from sqlmodel import func, select
 
-from core.access import Permission, can
+from core.access import Permission
 from core.approval import check_four_eyes, refuse_blocking_findings
 from core.cbam import evaluate_data
 from core.context import Context
-from core.errors import ConcurrentChange, DomainError, ValidationFailed
-from core.records import get_scoped, insert, versioned_update, who
+from core.errors import DomainError, PermissionDenied, ValidationFailed
+from core.records import changed_meanwhile, get_scoped, insert, versioned_update
 from core.reporting.common import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -31,6 +31,7 @@ from core.reporting.common import (
 from core.reporting.export_details import SECTION as DETAILS_SECTION
 from core.reporting.export_details import export_details
 from core.reporting.scenario import canonical_json, content_hash, scenario_of, snapshot_of
+from core.review import may_resolve
 from db.reporting_models import (
     PeriodSnapshot,
     ProcessInput,
@@ -93,10 +94,12 @@ def add_comment(ctx: Context, *, period_id: uuid.UUID, field_path: str, text: st
 
 
 def resolve_comment(ctx: Context, *, comment_id: uuid.UUID, expected_version: int) -> ReviewComment:
-    """The editor who fixed the field, or the reviewer, marks a comment resolved."""
-    if not (can(ctx.role, Permission.DATA_EDIT) or can(ctx.role, Permission.REVIEW_COMMENT)):
-        ctx.require(Permission.DATA_EDIT)  # raises PermissionDenied
+    """The comment's author or a reviewer (a role that may review or approve) marks it resolved; anyone else is
+    refused, even an editor who fixed the field."""
+    ctx.require(Permission.DATA_VIEW)
     comment = get_scoped(ctx, ReviewComment, comment_id)
+    if not may_resolve(ctx, comment):
+        raise PermissionDenied("comment.resolve", str(ctx.role) if ctx.role else None)
     period = lock_period(ctx, comment.period_id)
     if period.status == APPROVED:
         raise DomainError("reporting.error_period_frozen", year=period.year, version=period.version_no)
@@ -157,8 +160,7 @@ def reopen_period(ctx: Context, *, period_id: uuid.UUID, reason: str, expected_v
     if old.status != APPROVED:
         raise DomainError("reporting.error_transition", status=old.status, to=DRAFT)
     if old.version != expected_version:
-        raise ConcurrentChange("reportingperiod", who(ctx.session, old.updated_by),
-                               old.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        raise changed_meanwhile(ctx.session, old)
     if not reason.strip():
         raise ValidationFailed({"reason": ("reporting.error_reason_required", {})})
     latest = ctx.session.exec(select(func.max(ReportingPeriod.version_no)).where(

@@ -105,7 +105,7 @@ def test_a_table_saves_all_or_nothing_and_names_each_refused_row(engine, period_
     assert set(errors) == {"+2", "1"}
     assert errors["+2"]["see_direct"][0] == "reporting.error_non_negative"
     assert errors["+2"]["justification"][0] == "reporting.error_justification_required"
-    assert errors["1"][""][0] == "error.concurrent_change" and errors["1"][""][1]["by"] == "Wang Li"
+    assert errors["1"][""][0] == "error.changed_meanwhile" and errors["1"][""][1]["by"] == "Wang Li"
     with context(engine, owner, org) as ctx:  # the good row was rolled back with the rest
         assert [p.code for p in list_purchased_precursors(ctx, period_id=period.id)] == ["PP1"]
         saved = apply_row_changes(ctx, [

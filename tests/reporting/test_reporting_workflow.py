@@ -62,7 +62,11 @@ def test_draft_review_changes_approve_reopen(team):
     with context(engine, editor, org) as ctx:
         proc = update_process(ctx, process_id=proc.id, data=P1.model_copy(update={"activity_level": 1050}),
                               expected_version=1)
+        with pytest.raises(PermissionDenied):  # the editor fixed it; the comment's author or a reviewer closes it
+            resolve_comment(ctx, comment_id=comment.id, expected_version=1)
+    with context(engine, consultant, org) as ctx:
         resolve_comment(ctx, comment_id=comment.id, expected_version=1)
+    with context(engine, editor, org) as ctx:
         p = submit_period(ctx, period_id=period.id, expected_version=p.version)
         with pytest.raises(PermissionDenied):
             approve_period(ctx, period_id=period.id, expected_version=p.version)

@@ -12,10 +12,10 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from core.context import Context
-from core.errors import ConcurrentChange, DomainError, NotFound, ValidationFailed
+from core.errors import DomainError, NotFound, ValidationFailed
 from core.exchange.workbook import layout as L
 from core.exchange.workbook.reader import CONVERT, CellError, Problem, SheetData
-from core.records import who
+from core.records import changed_meanwhile
 from db.reporting_models import Customer, ProductionProcess, PurchasedPrecursor, ReportingPeriod
 
 Progress = Callable[[int, int], None]
@@ -160,8 +160,7 @@ class Run:
             current = self.ctx.session.get(model, obj.id)
             if current is None:
                 raise NotFound(model.__name__.lower(), obj.id)
-            raise ConcurrentChange(model.__name__.lower(), who(self.ctx.session, current.updated_by),
-                                   current.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+            raise changed_meanwhile(self.ctx.session, current)
         self.ctx.session.expire(obj)
         return self.ctx.session.get(model, obj.id)
 

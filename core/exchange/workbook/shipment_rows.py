@@ -11,8 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import select
 
-from core.errors import ConcurrentChange, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.exchange.workbook.run import CHUNK, Run
+from core.records import changed_meanwhile
 from core.reporting import shipments as shipment_service
 from core.reporting.shipments import ShipmentData
 from db.reporting_models import Shipment
@@ -121,6 +122,10 @@ class ShipmentSheet(Run):
             Shipment.id == old[0], Shipment.version == old[1], Shipment.org_id == self.ctx.tenant).values(
             **values, version=old[1] + 1, updated_at=self.ctx.clock.now(), updated_by=self.ctx.user.id))
         if result.rowcount != 1:
-            raise ConcurrentChange("shipment", "-", "-")
+            current = self.ctx.session.exec(select(Shipment).where(Shipment.id == old[0]).execution_options(
+                populate_existing=True)).first()
+            if current is None:
+                raise NotFound("shipment", old[0])
+            raise changed_meanwhile(self.ctx.session, current)
 
 
