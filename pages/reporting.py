@@ -90,7 +90,8 @@ with quality_tab:
         st.success(tr("reporting.no_findings"))
     for f in findings:
         show = st.error if f.severity == "blocking" else st.warning
-        show(f"{tr('quality.severity.' + f.severity)} {f.rule}: {tr(f.key, **f.params)} — {f.path}")
+        params = {k: tr(v) if k == "reason" else v for k, v in f.params.items()}  # a limit's reason is a message
+        show(f"{tr('quality.severity.' + f.severity)} {f.rule}: {tr(f.key, **params)} — {f.path}")
         field_link(period.id, f.path)
 with comments_tab:
     with context() as ctx:

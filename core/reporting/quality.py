@@ -67,7 +67,8 @@ def findings_of_period(ctx: Context, period: ReportingPeriod, *, results: LiveRe
         precursor_details=details,
         customers=customers,
         shipments=[{"id": f"group-{k}", "customer": str(g.customer_id), "process": codes.get(g.process_id),
-                    "cn_code": g.cn_code, "quantity": g.quantity, "date": g.first_day.isoformat()}
+                    "cn_code": g.cn_code, "quantity": g.quantity, "largest": g.largest,
+                    "date": g.first_day.isoformat()}
                    for k, g in enumerate(groups)],
         evaluation=results.evaluation if same else None,
         # DQ28: files linked per figure (core/evidence)

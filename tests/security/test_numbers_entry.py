@@ -28,7 +28,15 @@ from core.reporting import (
 )
 from core.reporting.rows import RowChange, RowErrors, apply_row_changes
 from db.reporting_models import ProcessInput, ProductionProcess, PurchasedPrecursor, Shipment, SourceStream
-from tests.factories import context, enter_scenario, make_customer, make_installation, make_org, make_period, make_user
+from tests.factories import (
+    context,
+    enter_scenario,
+    make_customer,
+    make_installation,
+    make_org,
+    make_period,
+    make_user,
+)
 
 DEMO = Path(__file__).resolve().parents[2] / "core" / "demo" / "steel_2026.json"
 ABSURD = ["1e308", "5e-324", "inf", "-inf", "nan", "Infinity", "NaN", "1e400"]

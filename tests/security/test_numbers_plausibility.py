@@ -1,0 +1,75 @@
+"""Plausible ranges block a period: an absurd quantity is a blocking finding on the field it concerns, whatever its
+basis; the demo organizations' periods have none."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from core.clock import SystemClock
+from core.demo import DEMO_USERS, seed_demo
+from core.identity import LOCAL_ISSUER, resolve_login
+from core.organizations import memberships_of
+from core.reporting import ShipmentData, add_shipment, list_periods
+from core.reporting.quality import period_findings
+from db.session import Scope, scoped_session
+from tests.factories import (
+    context,
+    enter_scenario,
+    make_customer,
+    make_installation,
+    make_org,
+    make_period,
+    make_user,
+)
+
+DEMO = Path(__file__).resolve().parents[2] / "core" / "demo" / "steel_2026.json"
+
+
+@pytest.fixture
+def steel(engine):
+    owner = make_user(engine, name="Wang Li")
+    org = make_org(engine, owner)
+    inst = make_installation(engine, owner, org, name="Fuzhou mill", country="CN")
+    period = make_period(engine, owner, org, installation_id=inst.id, year=2026)
+    customer = make_customer(engine, owner, org, name="Rheinstahl")
+    ids = enter_scenario(engine, owner, org, period.id, json.loads(DEMO.read_text(encoding="utf-8")),
+                         customer_id=customer.id)
+    return owner, org, period, customer, ids
+
+
+def _blocking(ctx, period_id) -> list[tuple[str, str]]:
+    return [(f.rule, f.path) for f in period_findings(ctx, period_id=period_id) if f.severity == "blocking"]
+
+
+def test_a_million_tonne_default_priced_shipment_blocks_without_a_process(engine, steel):
+    owner, org, period, customer, _ = steel
+    with context(engine, owner, org) as ctx:
+        assert _blocking(ctx, period.id) == []
+        add_shipment(ctx, period_id=period.id, data=ShipmentData(
+            customer_id=customer.id, process_id=None, cn_code="72083900", quantity="1000000",
+            shipped_on=date(2026, 8, 3), basis="default"))
+    with context(engine, owner, org) as ctx:
+        found = _blocking(ctx, period.id)
+    rules = {rule for rule, _ in found}
+    assert {"DQ33", "DQ34"} <= rules, found
+    assert any(rule == "DQ33" and path.startswith("shipments[") and path.endswith(".quantity")
+               for rule, path in found)
+
+
+def test_the_demo_periods_have_no_blocking_finding(engine):
+    seed_demo(engine, policy_version="1.0")
+    with scoped_session(Scope(), engine) as session:
+        owner = resolve_login(session, issuer=LOCAL_ISSUER, subject=DEMO_USERS[0].subject,
+                              email=DEMO_USERS[0].email, name=DEMO_USERS[0].name, clock=SystemClock())
+        orgs = [org.id for org, _role in memberships_of(session, owner)]
+        session.expunge(owner)
+    checked = 0
+    for org_id in orgs:
+        with context(engine, owner, org_id) as ctx:
+            for period in list_periods(ctx):
+                assert _blocking(ctx, period.id) == [], (org_id, period.year)
+                checked += 1
+    assert checked >= 2
