@@ -8,11 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from core.cbam import CbamError, evaluate_data
 from core.clock import SystemClock
 from core.demo import DEMO_USERS, seed_demo
 from core.identity import LOCAL_ISSUER, resolve_login
 from core.organizations import memberships_of
-from core.reporting import ShipmentData, add_shipment, list_periods
+from core.reporting import (
+    ProcessData,
+    ShipmentData,
+    add_shipment,
+    build_scenario,
+    get_process,
+    list_periods,
+    update_process,
+)
 from core.reporting.quality import period_findings
 from db.session import Scope, scoped_session
 from tests.factories import (
@@ -73,3 +82,31 @@ def test_the_demo_periods_have_no_blocking_finding(engine):
                 assert _blocking(ctx, period.id) == [], (org_id, period.year)
                 checked += 1
     assert checked >= 2
+
+
+def test_a_consumption_without_its_factor_is_the_blocking_factor_finding_not_a_zero(engine, steel):
+    owner, org, period, _customer, ids = steel
+    with context(engine, owner, org) as ctx:
+        p2 = get_process(ctx, process_id=ids["P2"])
+        data = ProcessData(**{k: getattr(p2, k) for k in ProcessData.model_fields} | {
+            "electricity_consumed_mwh": "5000", "electricity_ef": "", "heat_imported_tj": "20"})
+        update_process(ctx, process_id=p2.id, data=data, expected_version=p2.version)
+    with context(engine, owner, org) as ctx:
+        stored = get_process(ctx, process_id=ids["P2"])
+        assert stored.electricity_ef is None and stored.heat_imported_ef is None
+        found = _blocking(ctx, period.id)
+        assert ("DQ07", "processes[1].electricity.ef") in found and ("DQ09", "processes[1].heat.imported_ef") in found
+        with pytest.raises(CbamError) as refused:  # the engine never prices the missing factor as 0
+            evaluate_data(build_scenario(ctx, period_id=period.id))
+    assert refused.value.key == "cbam.error.factor_missing"
+
+
+def test_the_engine_keeps_a_given_zero_factor_and_the_worked_examples():
+    from tests.cbam.cbam_testdata import example
+
+    data = example("steel_bof_to_hot_rolled_coil.json")
+    data["processes"][1]["electricity"] = {"consumed_MWh": 10.0, "ef": 0.0}  # a real zero (renewable supply)
+    assert evaluate_data(data).processes["P2"].see_indirect == 0.0
+    data["processes"][1]["electricity"] = {"consumed_MWh": 10.0}
+    with pytest.raises(CbamError):
+        evaluate_data(data)
