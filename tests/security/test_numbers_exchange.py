@@ -131,3 +131,19 @@ def test_a_supplier_template_whose_see_is_not_finite_is_refused(steel, monkeypat
     with pytest.raises(DomainError) as refused, steel.ctx() as ctx:
         supplier.import_supplier_template(ctx, steel.empty.id, b"template", process="P1")
     _translated(refused.value.key, refused.value.params)
+
+
+@pytest.mark.parametrize("cell", ["1,000", "12,500", "１２", "1_000", "inf", "nan", "Infinity", "0x10", "1.000,5"])
+def test_a_workbook_text_cell_is_refused_rather_than_read_as_another_number(cell):
+    from core.exchange.workbook.reader import CellError, as_number
+
+    with pytest.raises(CellError):
+        as_number(cell)
+
+
+@pytest.mark.parametrize("cell,expected", [("1,5", 1.5), ("1 000", 1000.0), ("-3,25", -3.25), ("12", 12.0),
+                                           ("", None), (7, 7.0)])
+def test_a_workbook_cell_keeps_a_plain_number(cell, expected):
+    from core.exchange.workbook.reader import as_number
+
+    assert as_number(cell) == expected
