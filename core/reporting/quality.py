@@ -81,10 +81,12 @@ _GROUP_PATH = re.compile(r"^(imports|shipments)\[(\d+)\]")
 
 
 def _at_first_shipment(ctx: Context, period: ReportingPeriod, groups: list[ShipmentGroup], f: Finding) -> Finding:
-    """A finding about group k points at the group's first shipment, and says how many shipments share it."""
+    """A finding about group k points at the group's first shipment (DQ33: its largest), and says how many
+    shipments share it."""
     m = _GROUP_PATH.match(f.path)
     if not m:
         return f
     g = groups[int(m.group(2))]
-    position = first_position(ctx, period.id, g)
+    # a single shipment too large to be plausible (DQ33) is the group's largest: the finding points at that one
+    position = first_position(ctx, period.id, g, largest=f.rule == "DQ33")
     return replace(f, path=f"{m.group(1)}[{position}]{f.path[m.end():]}", params=f.params | {"shipments": g.count})

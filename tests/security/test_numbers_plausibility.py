@@ -23,6 +23,7 @@ from core.reporting import (
     update_process,
 )
 from core.reporting.quality import period_findings
+from core.reporting.shipments import page_shipments
 from db.session import Scope, scoped_session
 from tests.factories import (
     context,
@@ -110,3 +111,16 @@ def test_the_engine_keeps_a_given_zero_factor_and_the_worked_examples():
     data["processes"][1]["electricity"] = {"consumed_MWh": 10.0}
     with pytest.raises(CbamError):
         evaluate_data(data)
+
+
+def test_an_implausible_shipment_in_a_group_is_pointed_at_itself(engine, steel):
+    owner, org, period, customer, _ = steel
+    with context(engine, owner, org) as ctx:
+        for day, qty in ((date(2026, 7, 1), "10"), (date(2026, 8, 3), "600000"), (date(2026, 9, 1), "20")):
+            add_shipment(ctx, period_id=period.id, data=ShipmentData(
+                customer_id=customer.id, process_id=None, cn_code="72083900", quantity=qty, shipped_on=day,
+                basis="default"))
+    with context(engine, owner, org) as ctx:
+        listing = [s.quantity for s in page_shipments(ctx, period_id=period.id, limit=500).rows]
+        (finding,) = [f for f in period_findings(ctx, period_id=period.id) if f.rule == "DQ33"]
+    assert finding.path == f"shipments[{listing.index(600000.0)}].quantity" and finding.params["shipments"] == 3
