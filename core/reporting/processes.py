@@ -99,6 +99,9 @@ def _validate(ctx: Context, period_id: uuid.UUID, data: ProcessData, current: Pr
     for n, cn in enumerate(data.cn_codes):
         if err := cn_error(cn, ref, category):
             errors[f"cn_codes[{n}]"] = err
+    if isinstance(data.direct_emissions, str) and not data.direct_emissions.strip():
+        # given as a figure but left empty (None, not "", means "the sum of the source streams")
+        errors["direct_emissions"] = ("validation.required", {})
     parse_fields(data, NUMBER_FIELDS, errors, required=("activity_level",))
     if "activity_level" not in errors and not positive(data.activity_level):
         errors["activity_level"] = ("reporting.error_positive", {})

@@ -187,3 +187,12 @@ def test_a_typed_price_is_kept_exactly():
     paths = {k: {y: str(v) for y, v in p.items()} for k, p in DEFAULT_PRICE_PATHS.items()}
     paths["high"][2034] = "180.1"
     assert check_price_paths(paths)["high"][2034] == Decimal("180.1")
+
+
+def test_direct_emissions_given_but_left_empty_is_refused_not_read_as_streams(engine, steel):
+    owner, org, period, *_ = steel
+    with pytest.raises(ValidationFailed) as refused, context(engine, owner, org) as ctx:
+        add_process(ctx, period_id=period.id, data=ProcessData(
+            code="P9", goods_category="Iron or steel products", cn_code="72083900", activity_level="100",
+            direct_emissions=" "))
+    assert refused.value.errors["direct_emissions"][0] == "validation.required"
