@@ -73,16 +73,16 @@ class ProductionProcess(TenantColumns, table=True):
     direct_emissions: float | None = _num(None)  # None: the sum of the source streams
     qualifying_parameters: dict = _json({})
     heat_imported_tj: float = _num()
-    heat_imported_ef: float = _num()
+    heat_imported_ef: float | None = _num(None)  # empty until entered: not zero (migration 0011)
     heat_exported_tj: float = _num()
-    heat_exported_ef: float = _num()
+    heat_exported_ef: float | None = _num(None)  # empty until entered: not zero (migration 0011)
     heat_ef_source: str = Field(default="", max_length=300, sa_column_kwargs=tag(PD.NONE))
     waste_gas_imported_tj: float = _num()
     waste_gas_exported_tj: float = _num()
     electricity_consumed_mwh: float = _num()
-    electricity_ef: float = _num()
+    electricity_ef: float | None = _num(None)  # empty until entered: not zero (migration 0011)
     electricity_exported_mwh: float = _num()
-    electricity_exported_ef: float = _num()
+    electricity_exported_ef: float | None = _num(None)  # empty until entered: not zero (migration 0011)
     electricity_ef_source: str = Field(default="", max_length=300, sa_column_kwargs=tag(PD.NONE))
 
 

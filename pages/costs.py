@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.dashboards import DEFAULT_PRICE_PATHS, PATHS, costs_dashboard, filter_options
 from core.errors import DomainError, ValidationFailed
+from core.numbers import number_text
 from ui.dashboards import bars, chart, frame, url_filters
 from ui.navigation import guard
 from ui.state import context, tr
@@ -19,16 +20,21 @@ try:
         flt = url_filters("costs", filter_options(ctx))
         st.subheader(tr("dash.price_paths"))
         st.caption(tr("dash.price_paths_note"))
+        # text columns: the browser's number editor would strip a "-" or an "e" it thinks the column cannot hold
+        # (saving -5 as 5); the service parses what was typed and refuses what a price cannot be
         edited = st.data_editor(
-            pd.DataFrame({tr(f"dash.path.{p}"): [DEFAULT_PRICE_PATHS[p][y] for y in years] for p in PATHS},
-                         index=pd.Index(years, name=tr("dash.col.year"))),
-            column_config={tr(f"dash.path.{p}"): st.column_config.NumberColumn(min_value=0.0, format="%.2f")
+            pd.DataFrame({tr(f"dash.path.{p}"): [number_text(DEFAULT_PRICE_PATHS[p][y]) for y in years]
+                          for p in PATHS}, index=pd.Index(years, name=tr("dash.col.year"))),
+            column_config={tr(f"dash.path.{p}"): st.column_config.TextColumn(help=tr("dash.price_unit"))
                            for p in PATHS},
             key="costs_paths", width="stretch")
         paths = {p: {int(y): edited.loc[y, tr(f"dash.path.{p}")] for y in edited.index} for p in PATHS}
         dash = costs_dashboard(ctx, filters=flt, price_paths=paths)
-except ValidationFailed:
+except ValidationFailed as e:
     st.error(tr("dash.error_price_paths"), icon=":material/error:")
+    for cell, (key, params) in e.errors.items():
+        where = tr("dash.price_cell", path=tr(f"dash.path.{params.get('path', cell)}"), year=params.get("year", ""))
+        st.error(f"{where}: {tr(key, **params)}", icon=":material/error:")
     st.stop()
 except DomainError as e:
     st.error(tr(e.key, **e.params), icon=":material/error:")

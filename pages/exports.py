@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from core.errors import DomainError
 from core.exchange.overview import customer_files, exports_overview, template_file
 from core.exchange.pack import ANSWERED, RequestData, add_request, build_customer_pack
 from core.exchange.registry import ReportDetails, report_details
@@ -47,8 +48,11 @@ elif ov.periods:
     st.subheader(tr("exports.template_header"))
     tpl_key = f"exports_template_{ov.period_id}"
     if st.button(tr("exports.template_prepare"), key="exports_tpl_btn"):
-        with context() as c:
-            st.session_state[tpl_key] = template_file(c, period_id=ov.period_id)
+        try:
+            with context() as c:
+                st.session_state[tpl_key] = template_file(c, period_id=ov.period_id)
+        except DomainError as problem:  # a number the template cannot take: named, translated
+            st.error(error_text(problem, lang()), icon=":material/error:")
     if tpl := st.session_state.get(tpl_key):
         st.download_button(tr("exports.template_download"), tpl.content, tpl.filename, mime=XLSX,
                            key="exports_tpl_dl", icon=":material/download:")
@@ -83,8 +87,11 @@ elif ov.periods:
                 st.download_button(tr("exports.xml_download", quarter=report.quarter), report.xml, report.filename,
                                    mime="application/xml", key=f"exports_xml_{report.quarter}",
                                    icon=":material/download:")
-        st.download_button(tr("exports.csv_download"), files.csv.content, files.csv.filename, mime="text/csv",
-                           key="exports_csv_dl", icon=":material/download:")
+        if files.csv is None:
+            st.warning(error_text(files.csv_problem, lang()), icon=":material/warning:")
+        else:
+            st.download_button(tr("exports.csv_download"), files.csv.content, files.csv.filename, mime="text/csv",
+                               key="exports_csv_dl", icon=":material/download:")
 
         st.subheader(tr("exports.pack_header"))
         st.caption(tr("exports.pack_explain"))

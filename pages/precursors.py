@@ -20,7 +20,7 @@ from ui.goods import category_labels
 from ui.navigation import guard
 from ui.period_picker import pick_period
 from ui.state import context, labels, tr
-from ui.table_editor import Row, table_editor
+from ui.table_editor import Row, number_column, table_editor
 
 guard("precursors")
 
@@ -42,8 +42,8 @@ columns = {
     "country": st.column_config.SelectboxColumn(tr("entry.country"), options=sorted(COUNTRIES), required=True,
                                                 width="small"),
     "supplier_installation": st.column_config.TextColumn(tr("entry.supplier_installation"), max_chars=300),
-    "see_direct": st.column_config.NumberColumn(tr("entry.see_direct"), min_value=0.0, format="%.4f"),
-    "see_indirect": st.column_config.NumberColumn(tr("entry.see_indirect"), min_value=0.0, format="%.4f"),
+    "see_direct": number_column(tr("entry.see_direct")),
+    "see_indirect": number_column(tr("entry.see_indirect")),
     "data_source": st.column_config.SelectboxColumn(tr("entry.data_source"), options=list(DATA_SOURCES),
                                                     format_func=labels("entry.basis", DATA_SOURCES).get, required=True),
     "justification": st.column_config.TextColumn(tr("entry.justification"), max_chars=2000, width="large"),

@@ -3,6 +3,7 @@ gas and electricity; per process its source streams and the precursors it consum
 import streamlit as st
 
 from core.access import Permission, can
+from core.numbers import number_text
 from core.reporting import (
     EDITABLE,
     ProcessData,
@@ -81,9 +82,13 @@ def _values(p) -> dict:
     return {"code": p.code if p else "", "name": p.name if p else "",
             "goods_category": p.goods_category if p else next(iter(cats)), "route": (p.route or "") if p else "",
             "cn_codes": list(p.cn_codes or ([p.cn_code] if p.cn_code else [])) if p else [],
-            "activity_level": p.activity_level if p else 0.0, "direct_given": bool(p and p.direct_emissions is not None),
-            "direct_emissions": (p.direct_emissions or 0.0) if p else 0.0,
-            **{n: getattr(p, n) if p else (0.0 if n.endswith(("_tj", "_ef", "_mwh")) else "") for n in ENERGY},
+            "activity_level": number_text(p.activity_level) if p else "",
+            "direct_given": bool(p and p.direct_emissions is not None),
+            "direct_emissions": number_text(p.direct_emissions) if p else "",
+            # numbers as text: what is typed reaches the service unaltered (it refuses, never strips or clamps);
+            # an emission factor starts empty, which is not zero
+            **{n: number_text(getattr(p, n, None)) if p else ("" if n.endswith(("_ef", "_source")) else "0")
+               for n in ENERGY},
             **{f"qp_{i}": str(qp.get(q, "")) for i, q in enumerate(ALL_QP)}}
 
 
@@ -121,10 +126,9 @@ st.multiselect(tr("entry.cn_codes"), list(cn_options), format_func=cn_options.ge
                help=tr("entry.cn_codes_help"), disabled=not editable)
 _after("cn_code")
 c1, c2 = st.columns(2)
-c1.number_input(tr("entry.activity_level_unit"), min_value=0.0, format="%.3f", key=f"{form}_activity_level",
-                disabled=not editable)
-c2.number_input(tr("entry.direct_emissions"), min_value=0.0, format="%.3f", key=f"{form}_direct_emissions",
-                disabled=not (editable and st.session_state.get(f"{form}_direct_given")))
+c1.text_input(tr("entry.activity_level_unit"), key=f"{form}_activity_level", disabled=not editable)
+c2.text_input(tr("entry.direct_emissions"), key=f"{form}_direct_emissions",
+              disabled=not (editable and st.session_state.get(f"{form}_direct_given")))
 direct = st.toggle(tr("entry.direct_given"), key=f"{form}_direct_given", disabled=not editable)
 _after("activity_level")
 _after("direct_emissions")
@@ -143,8 +147,7 @@ for group, names in GROUPS.items():
             if n.endswith("_source"):
                 st.text_input(tr(f"entry.field.{n}"), max_chars=300, key=f"{form}_{n}", disabled=not editable)
             else:
-                st.number_input(tr(f"entry.field.{n}"), min_value=0.0, format="%.4f", key=f"{form}_{n}",
-                                disabled=not editable)
+                st.text_input(tr(f"entry.field.{n}"), key=f"{form}_{n}", disabled=not editable)
             _after(n)
 
 if editable and st.button(tr("common.save"), type="primary", key="proc_save"):

@@ -105,7 +105,8 @@ with quality_tab:
         st.success(tr("reporting.no_findings"))
     for n, f in enumerate(findings):
         show = st.error if f.severity == "blocking" else st.warning
-        show(f"{tr('quality.severity.' + f.severity)} {f.rule}: {tr(f.key, **f.params)} — {f.path}")
+        params = {k: tr(v) if k == "reason" else v for k, v in f.params.items()}  # a limit's reason is a message
+        show(f"{tr('quality.severity.' + f.severity)} {f.rule}: {tr(f.key, **params)} — {f.path}")
         field_link(period.id, f.path)
         comment_action(period, f.path, key=f"finding_{n}_{f.rule}")
 with comments_tab:

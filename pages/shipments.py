@@ -22,7 +22,7 @@ from ui.field_link import current_focus
 from ui.navigation import guard
 from ui.period_picker import pick_period
 from ui.state import context, labels, tr
-from ui.table_editor import Row, table_editor
+from ui.table_editor import Row, number_column, table_editor
 
 guard("shipments")
 
@@ -75,7 +75,7 @@ columns = {
     "customer_id": st.column_config.SelectboxColumn(tr("entry.customer"), options=offered,
                                                     format_func=cust_names.get, required=True, width="medium"),
     "cn_code": st.column_config.TextColumn(tr("reporting.cn_code"), max_chars=10, required=True),
-    "quantity": st.column_config.NumberColumn(tr("entry.quantity_t"), min_value=0.0, format="%.3f", required=True),
+    "quantity": number_column(tr("entry.quantity_t"), required=True),
     "shipped_on": st.column_config.DateColumn(tr("entry.shipped_on"), min_value=first, max_value=last, required=True),
     "quarter": st.column_config.NumberColumn(tr("entry.quarter"), disabled=True, width="small"),
     "process_id": st.column_config.SelectboxColumn(tr("reporting.process"), options=list(proc_codes),

@@ -24,7 +24,7 @@ from core.reporting.fields import field_path
 from db.reporting_models import ProductionProcess, PurchasedPrecursor, ReportingPeriod
 from ui.comments import comment_on_rows, may_comment
 from ui.state import context, tr
-from ui.table_editor import Row, table_editor
+from ui.table_editor import Row, number_column, table_editor
 
 _CHOICE_FIELDS = ("activity_unit", "ncv_unit", "ef_unit", "carbon_content_unit", "gas")
 
@@ -37,7 +37,7 @@ def stream_columns(method: str) -> dict[str, Any]:
         if name in _CHOICE_FIELDS:
             columns[name] = st.column_config.SelectboxColumn(label, options=[u.strip() for u in unit.split("|")])
         else:
-            columns[name] = st.column_config.NumberColumn(f"{label} ({unit})", help=unit, format="%.6g")
+            columns[name] = number_column(f"{label} ({unit})", help=unit)
     return columns
 
 
@@ -88,7 +88,7 @@ def input_table(process: ProductionProcess, processes: list[ProductionProcess],
     columns = {
         "from": st.column_config.SelectboxColumn(tr("entry.input_from"), options=list(sources),
                                                  format_func=sources.get, required=True, width="medium"),
-        "mass": st.column_config.NumberColumn(tr("entry.input_mass"), min_value=0.0, format="%.3f", required=True),
+        "mass": number_column(tr("entry.input_mass"), required=True),
     }
 
     def rows() -> list[Row]:

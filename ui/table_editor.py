@@ -19,6 +19,7 @@ import streamlit as st
 from core.context import Context
 from core.errors import DomainError
 from core.i18n import error_text
+from core.numbers import number_text
 from core.reporting.rows import RowChange, RowErrors, apply_row_changes
 from ui.state import context, lang, tr
 
@@ -48,6 +49,24 @@ def _clean(value: Any, column: str, dates: tuple[str, ...]) -> Any:
     return value
 
 
+def number_column(label: str, *, required: bool = False, help: str | None = None, width: str | None = None) -> Any:
+    """A numeric input column that keeps the text as typed. The browser's number editor (glide data grid) strips
+    what it thinks a column cannot hold — "-" when the minimum is 0, the "e" of "1e308" — so `-5` would be saved
+    as `5` and `1e308` as `1308`. Here the text reaches the service, which parses it strictly and refuses what
+    the field cannot hold in that row (core/numbers)."""
+    return st.column_config.TextColumn(label, required=required, help=help, width=width)
+
+
+def _is_text(config: Any) -> bool:
+    return isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "text"
+
+
+def _shown(values: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
+    """A stored number in a text column is shown with every digit it holds (saving it untouched keeps it)."""
+    return {k: number_text(v) if _is_text(columns.get(k)) and isinstance(v, int | float) and not isinstance(v, bool)
+            else v for k, v in values.items()}
+
+
 def _row_label(label: str) -> str:
     return tr("entry.new_row", n=label[1:]) if label.startswith("+") else tr("entry.row", n=label)
 
@@ -69,7 +88,7 @@ def table_editor(name: str, *, token: str, load: Callable[[], list[Row]], column
         snap = (token, load())
         st.session_state[snap_key] = snap
     rows: list[Row] = snap[1]
-    frame = pd.DataFrame([r.values for r in rows], columns=list(columns))
+    frame = pd.DataFrame([_shown(r.values, columns) for r in rows], columns=list(columns))
     config = dict(columns)
     marked = next((n for n, r in enumerate(rows) if r.id == focus_id), None) if focus_id else None
     if marked is not None:

@@ -165,9 +165,18 @@ class _Checker:
         return canon
 
 
+def _factor(d: dict[str, Any], amount: str, factor: str, path: str) -> float:
+    """The emission factor of an amount of heat or electricity. Empty is not zero: an amount above zero without
+    its factor is refused (data-quality rules DQ07 / DQ09 name the field first), never priced at 0."""
+    if d.get(factor) is None and num(d, amount, path, default=0.0, nonneg=True) > 0:
+        raise ScenarioError("cbam.error.factor_missing", f"{path}.{factor}", amount=amount)
+    return num(d, factor, path, default=0.0, nonneg=True)
+
+
 def _heat(d: Any, path: str) -> Heat:
     h = obj(d or {}, path)
-    return Heat(*(num(h, k, path, default=0.0, nonneg=True) for k in ("imported_TJ", "imported_ef", "exported_TJ", "exported_ef")))
+    return Heat(num(h, "imported_TJ", path, default=0.0, nonneg=True), _factor(h, "imported_TJ", "imported_ef", path),
+                num(h, "exported_TJ", path, default=0.0, nonneg=True), _factor(h, "exported_TJ", "exported_ef", path))
 
 
 def _wg(d: Any, path: str) -> WasteGas:
@@ -177,7 +186,9 @@ def _wg(d: Any, path: str) -> WasteGas:
 
 def _el(d: Any, path: str) -> Electricity:
     e = obj(d or {}, path)
-    return Electricity(*(num(e, k, path, default=0.0, nonneg=True) for k in ("consumed_MWh", "ef", "exported_MWh", "exported_ef")))
+    return Electricity(num(e, "consumed_MWh", path, default=0.0, nonneg=True), _factor(e, "consumed_MWh", "ef", path),
+                       num(e, "exported_MWh", path, default=0.0, nonneg=True),
+                       _factor(e, "exported_MWh", "exported_ef", path))
 
 
 def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:

@@ -14,6 +14,7 @@ from core.dashboards.evaluations import org_cached, period_forecast
 from core.dashboards.filters import Filters
 from core.dashboards.results import engine_stamp, select_results
 from core.errors import ValidationFailed
+from core.numbers import PRICE_EUR, number_error
 from core.reporting.common import reference
 
 PATHS = ("low", "base", "high")
@@ -42,20 +43,21 @@ class CostsDashboard:
     saving_eur: Decimal
 
 
-def check_price_paths(paths: dict[str, dict[int, float]]) -> dict[str, dict[int, Decimal]]:
+def check_price_paths(paths: dict[str, dict[int, float | str]]) -> dict[str, dict[int, Decimal]]:
+    """Every price of every path, parsed strictly (text as typed, or numbers): a value that is not a price of zero
+    or more with at most two decimals, or is absurdly large, is refused in its cell, never altered."""
     errors = {}
     out: dict[str, dict[int, Decimal]] = {}
     for name in PATHS:
         out[name] = {}
         for y in FORECAST_YEARS:
             value = (paths.get(name) or {}).get(y)
-            try:
-                price = Decimal(str(value))
-            except ArithmeticError:
-                price = Decimal("NaN")
-            if value is None or not price.is_finite() or price < 0:
-                errors[f"{name}.{y}"] = ("dash.error_price", {"path": name, "year": y})
-            out[name][y] = price
+            number, err = number_error(value, PRICE_EUR, required=True)
+            if err is not None:
+                errors[f"{name}.{y}"] = (err[0], {**err[1], "path": name, "year": y})
+                out[name][y] = Decimal("NaN")
+                continue
+            out[name][y] = Decimal(value.strip()) if isinstance(value, str) else Decimal(str(number))
     if errors:
         raise ValidationFailed(errors)
     return out

@@ -18,6 +18,7 @@ from core.access import Permission
 from core.cbam import evaluate_data
 from core.context import Context
 from core.exchange.frozen import Frozen, load_frozen
+from core.exchange.numbers import require_exportable
 from core.i18n import t
 
 BOM = "\ufeff"
@@ -70,6 +71,7 @@ COLUMNS = ("snapshot", "shipped_on", "quarter", "customer", "eori", "order_refer
 
 
 def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None) -> list[list[Any]]:
+    require_exportable(frozen.scenario)
     ev = evaluate_data(frozen.scenario)
     rows = []
     for s in frozen.shipments:
@@ -89,6 +91,7 @@ def shipments_csv_of(frozen: Frozen, *, customer_id: uuid.UUID | None, lang: str
     rows = shipments_rows(frozen, customer_id)
     who = frozen.customers[customer_id].eori if customer_id is not None else "all"
     name = f"shipments_{who}_{frozen.period.year}_v{frozen.period.version_no}.csv"
+    require_exportable(rows, tiny=False)  # what the engine made of them too (a cost that overflowed)
     return CsvExport(name, csv_bytes(header, rows), frozen.snapshot_hash, len(rows))
 
 

@@ -11,6 +11,7 @@ from sqlmodel import select
 from core.access import Permission, can
 from core.context import Context
 from core.errors import DomainError
+from core.exchange.errors import ExchangeError
 from core.exchange.frozen import FrozenCustomer, approved_periods, load_frozen
 from core.exchange.pack.requests import RequestView, list_requests
 from core.exchange.template import export_template
@@ -89,7 +90,8 @@ def template_file(ctx: Context, *, period_id: uuid.UUID) -> TemplateFile:
 @dataclass(slots=True)
 class CustomerFiles:
     reports: list  # RegistryReport per quarter the customer was shipped goods in
-    csv: object  # CsvExport of the customer's shipments
+    csv: object  # CsvExport of the customer's shipments; None when it cannot be written (`csv_problem` says why)
+    csv_problem: DomainError | None = None
 
 
 def customer_files(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID, details, lang: str = "en"
@@ -104,4 +106,7 @@ def customer_files(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID
     now = ctx.clock.now()
     reports = [build_report(report_data(frozen, customer_id, q, details, now), eori=eori)
                for q in quarters_of(frozen, customer_id)]
-    return CustomerFiles(reports, shipments_csv_of(frozen, customer_id=customer_id, lang=lang))
+    try:
+        return CustomerFiles(reports, shipments_csv_of(frozen, customer_id=customer_id, lang=lang))
+    except ExchangeError as problem:  # a number the CSV cannot write: said next to the reports' own problems
+        return CustomerFiles(reports, None, problem)

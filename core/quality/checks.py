@@ -388,3 +388,6 @@ def duplicate_ids(d: QualityInput, ref: ReferenceData) -> Hits:
         if str(ident) in seen:
             yield path, {"id": ident, "first": seen[str(ident)]}
         seen.setdefault(str(ident), path)
+
+
+from core.quality import plausibility  # noqa: E402, F401  (the plausible ranges, DQ31-DQ35, build on the helpers above)

@@ -38,12 +38,12 @@ def enter_scenario(ctx: Context, *, period_id: uuid.UUID, scenario: dict[str, An
         ids[p["id"]] = add_process(ctx, period_id=period_id, data=ProcessData(
             code=p["id"], goods_category=p["goods_category"], route=p.get("route"), cn_code=p.get("cn_code"),
             activity_level=p["activity_level"], direct_emissions=p.get("direct_emissions"),
-            heat_imported_tj=heat.get("imported_TJ", 0.0), heat_imported_ef=heat.get("imported_ef", 0.0),
-            heat_exported_tj=heat.get("exported_TJ", 0.0), heat_exported_ef=heat.get("exported_ef", 0.0),
+            heat_imported_tj=heat.get("imported_TJ", 0.0), heat_imported_ef=heat.get("imported_ef"),
+            heat_exported_tj=heat.get("exported_TJ", 0.0), heat_exported_ef=heat.get("exported_ef"),
             waste_gas_imported_tj=wg.get("imported_TJ", 0.0), waste_gas_exported_tj=wg.get("exported_TJ", 0.0),
-            electricity_consumed_mwh=el.get("consumed_MWh", 0.0), electricity_ef=el.get("ef", 0.0),
+            electricity_consumed_mwh=el.get("consumed_MWh", 0.0), electricity_ef=el.get("ef"),
             electricity_exported_mwh=el.get("exported_MWh", 0.0),
-            electricity_exported_ef=el.get("exported_ef", 0.0))).id
+            electricity_exported_ef=el.get("exported_ef"))).id
         for s in p.get("source_streams") or []:
             params = {k: v for k, v in s.items() if k not in ("method", "name")}
             add_source_stream(ctx, process_id=ids[p["id"]], data=SourceStreamData(

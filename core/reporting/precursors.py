@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from core.access import Permission
 from core.context import Context
 from core.errors import DomainError, ValidationFailed
+from core.numbers import FACTOR, MASS_T, parse_fields
 from core.records import delete, get_scoped, insert, versioned_update
 from core.reporting.common import (
     CODE_PATTERN,
@@ -35,8 +36,8 @@ class PurchasedPrecursorData(BaseModel):
     cn_code: str = ""
     supplier_installation: str = Field(default="", max_length=300)
     country: str = ""
-    see_direct: float = 0.0  # tCO2e/t
-    see_indirect: float = 0.0
+    see_direct: float | str | None = None  # tCO2e/t; text as typed is parsed strictly by the service
+    see_indirect: float | str | None = 0.0
     data_source: str = "default"
     justification: str = Field(default="", max_length=2000)  # why default values were used
 
@@ -44,7 +45,8 @@ class PurchasedPrecursorData(BaseModel):
         return dict(self.model_dump(), code=self.code.strip(), cn_code=clean_cn(self.cn_code) or "",
                     goods_category=reference().canonical_category(self.goods_category) or self.goods_category,
                     supplier_installation=self.supplier_installation.strip(), country=self.country.strip().upper(),
-                    justification=self.justification.strip())
+                    justification=self.justification.strip(),
+                    see_indirect=0.0 if self.see_indirect in (None, "") else self.see_indirect)
 
 
 def _validate_precursor(ctx: Context, period_id: uuid.UUID, data: PurchasedPrecursorData,
@@ -62,8 +64,9 @@ def _validate_precursor(ctx: Context, period_id: uuid.UUID, data: PurchasedPrecu
         errors["cn_code"] = err
     if err := validate_country(data.country.strip()):
         errors["country"] = err
+    parse_fields(data, {"see_direct": FACTOR, "see_indirect": FACTOR}, errors, required=("see_direct",))
     for name in ("see_direct", "see_indirect"):
-        if not non_negative(getattr(data, name)):
+        if name not in errors and getattr(data, name) is not None and not non_negative(getattr(data, name)):
             errors[name] = ("reporting.error_non_negative", {})
     if data.data_source not in DATA_SOURCES:
         errors["data_source"] = ("validation.choice", {})
@@ -116,7 +119,7 @@ class ProcessInputData(BaseModel):
 
     from_process_id: uuid.UUID | None = None
     from_precursor_id: uuid.UUID | None = None
-    mass: float = 0.0  # t consumed
+    mass: float | str | None = None  # t consumed; text as typed is parsed strictly by the service
 
 
 def _feeds(ctx: Context, period_id: uuid.UUID) -> dict[uuid.UUID, set[uuid.UUID]]:
@@ -160,7 +163,8 @@ def _validate_input(ctx: Context, proc: ProductionProcess, data: ProcessInputDat
         pp = ctx.session.get(PurchasedPrecursor, data.from_precursor_id)
         if pp is None or pp.org_id != ctx.tenant or pp.period_id != proc.period_id:
             errors["from"] = ("reporting.error_input_source", {})
-    if not positive(data.mass):
+    parse_fields(data, {"mass": MASS_T}, errors, required=("mass",))
+    if "mass" not in errors and not positive(data.mass):
         errors["mass"] = ("reporting.error_positive", {})
     if errors:
         raise ValidationFailed(errors)

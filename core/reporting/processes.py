@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from core.access import Permission
 from core.context import Context
 from core.errors import DomainError, ValidationFailed
+from core.numbers import EMISSIONS_T, ENERGY, FACTOR, MASS_T, parse_fields
 from core.records import delete, get_scoped, insert, versioned_update
 from core.reporting.common import (
     CODE_PATTERN,
@@ -27,6 +28,12 @@ from db.reporting_models import ProcessInput, ProductionProcess, PurchasedPrecur
 ENERGY_FIELDS = ("heat_imported_tj", "heat_imported_ef", "heat_exported_tj", "heat_exported_ef",
                  "waste_gas_imported_tj", "waste_gas_exported_tj", "electricity_consumed_mwh", "electricity_ef",
                  "electricity_exported_mwh", "electricity_exported_ef")
+# Emission factors stay empty (None) until entered: empty is not zero. A consumption above zero without its
+# factor is data-quality rule DQ07 / DQ09 (blocking), never a silent 0.
+FACTOR_FIELDS = ("heat_imported_ef", "heat_exported_ef", "electricity_ef", "electricity_exported_ef")
+AMOUNT_FIELDS = tuple(f for f in ENERGY_FIELDS if f not in FACTOR_FIELDS)  # an empty amount is none: 0
+NUMBER_FIELDS = {"activity_level": MASS_T, "direct_emissions": EMISSIONS_T} | {
+    f: FACTOR if f in FACTOR_FIELDS else ENERGY for f in ENERGY_FIELDS}
 
 
 class ProcessData(BaseModel):
@@ -36,20 +43,21 @@ class ProcessData(BaseModel):
     route: str | None = Field(default=None, max_length=200)
     cn_code: str | None = None  # the main good: benchmarks and the Annex II test use it
     cn_codes: list[str] = Field(default_factory=list)  # every CN code the process produces
-    activity_level: float = 0.0  # t (MWh for electricity)
-    direct_emissions: float | None = None  # tCO2e; None: the sum of the source streams
+    # numbers: as typed (text is parsed strictly by the service) or numbers; an emission factor starts empty
+    activity_level: float | str | None = None  # t (MWh for electricity)
+    direct_emissions: float | str | None = None  # tCO2e; None: the sum of the source streams
     qualifying_parameters: dict[str, Any] = Field(default_factory=dict)
-    heat_imported_tj: float = 0.0
-    heat_imported_ef: float = 0.0  # tCO2/TJ
-    heat_exported_tj: float = 0.0
-    heat_exported_ef: float = 0.0
+    heat_imported_tj: float | str | None = 0.0
+    heat_imported_ef: float | str | None = None  # tCO2/TJ
+    heat_exported_tj: float | str | None = 0.0
+    heat_exported_ef: float | str | None = None
     heat_ef_source: str = Field(default="", max_length=300)
-    waste_gas_imported_tj: float = 0.0
-    waste_gas_exported_tj: float = 0.0
-    electricity_consumed_mwh: float = 0.0
-    electricity_ef: float = 0.0  # tCO2/MWh
-    electricity_exported_mwh: float = 0.0
-    electricity_exported_ef: float = 0.0
+    waste_gas_imported_tj: float | str | None = 0.0
+    waste_gas_exported_tj: float | str | None = 0.0
+    electricity_consumed_mwh: float | str | None = 0.0
+    electricity_ef: float | str | None = None  # tCO2/MWh
+    electricity_exported_mwh: float | str | None = 0.0
+    electricity_exported_ef: float | str | None = None
     electricity_ef_source: str = Field(default="", max_length=300)
 
     def values(self) -> dict[str, Any]:
@@ -57,7 +65,8 @@ class ProcessData(BaseModel):
         codes = [c for c in dict.fromkeys(clean_cn(c) for c in self.cn_codes) if c]
         if main and main not in codes:
             codes.insert(0, main)
-        return dict(self.model_dump(), code=self.code.strip(), name=self.name.strip(),
+        amounts = {f: 0.0 if getattr(self, f) in (None, "") else getattr(self, f) for f in AMOUNT_FIELDS}
+        return dict(self.model_dump(), **amounts, code=self.code.strip(), name=self.name.strip(),
                     goods_category=reference().canonical_category(self.goods_category) or self.goods_category,
                     route=(self.route or "").strip() or None, cn_code=main, cn_codes=codes)
 
@@ -90,7 +99,11 @@ def _validate(ctx: Context, period_id: uuid.UUID, data: ProcessData, current: Pr
     for n, cn in enumerate(data.cn_codes):
         if err := cn_error(cn, ref, category):
             errors[f"cn_codes[{n}]"] = err
-    if not positive(data.activity_level):
+    if isinstance(data.direct_emissions, str) and not data.direct_emissions.strip():
+        # given as a figure but left empty (None, not "", means "the sum of the source streams")
+        errors["direct_emissions"] = ("validation.required", {})
+    parse_fields(data, NUMBER_FIELDS, errors, required=("activity_level",))
+    if "activity_level" not in errors and not positive(data.activity_level):
         errors["activity_level"] = ("reporting.error_positive", {})
     if data.direct_emissions is not None:
         if not non_negative(data.direct_emissions):
@@ -98,7 +111,7 @@ def _validate(ctx: Context, period_id: uuid.UUID, data: ProcessData, current: Pr
         elif current is not None and _stream_count(ctx, current.id):
             errors["direct_emissions"] = ("reporting.error_direct_and_streams", {})
     for name in ENERGY_FIELDS:
-        if not non_negative(getattr(data, name)):
+        if name not in errors and getattr(data, name) is not None and not non_negative(getattr(data, name)):
             errors[name] = ("reporting.error_non_negative", {})
     if category:
         allowed = set(ref.categories[ref.canonical_category(category)].qualifying_parameters)

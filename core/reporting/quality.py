@@ -67,7 +67,8 @@ def findings_of_period(ctx: Context, period: ReportingPeriod, *, results: LiveRe
         precursor_details=details,
         customers=customers,
         shipments=[{"id": f"group-{k}", "customer": str(g.customer_id), "process": codes.get(g.process_id),
-                    "cn_code": g.cn_code, "quantity": g.quantity, "date": g.first_day.isoformat()}
+                    "cn_code": g.cn_code, "quantity": g.quantity, "largest": g.largest,
+                    "date": g.first_day.isoformat()}
                    for k, g in enumerate(groups)],
         evaluation=results.evaluation if same else None,
         # DQ28: files linked per figure (core/evidence)
@@ -80,10 +81,12 @@ _GROUP_PATH = re.compile(r"^(imports|shipments)\[(\d+)\]")
 
 
 def _at_first_shipment(ctx: Context, period: ReportingPeriod, groups: list[ShipmentGroup], f: Finding) -> Finding:
-    """A finding about group k points at the group's first shipment, and says how many shipments share it."""
+    """A finding about group k points at the group's first shipment (DQ33: its largest), and says how many
+    shipments share it."""
     m = _GROUP_PATH.match(f.path)
     if not m:
         return f
     g = groups[int(m.group(2))]
-    position = first_position(ctx, period.id, g)
+    # a single shipment too large to be plausible (DQ33) is the group's largest: the finding points at that one
+    position = first_position(ctx, period.id, g, largest=f.rule == "DQ33")
     return replace(f, path=f"{m.group(1)}[{position}]{f.path[m.end():]}", params=f.params | {"shipments": g.count})

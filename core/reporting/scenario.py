@@ -71,6 +71,7 @@ class ShipmentGroup:
     first_day: date
     quantity: float  # tonnes
     count: int
+    largest: float = 0.0  # tonnes: the group's largest single shipment (plausibility rule DQ33)
 
 
 def shipment_groups(ctx: Context, period_id: uuid.UUID) -> list[ShipmentGroup]:
@@ -80,33 +81,37 @@ def shipment_groups(ctx: Context, period_id: uuid.UUID) -> list[ShipmentGroup]:
     sh = Shipment
     rows = ctx.session.execute(
         sa_select(sh.customer_id, sh.process_id, sh.cn_code, sh.basis, sh.shipped_on, func.sum(sh.quantity),
-                  func.count())
+                  func.count(), func.max(sh.quantity))
         .where(sh.org_id == ctx.tenant, sh.period_id == period_id)
         .group_by(sh.customer_id, sh.process_id, sh.cn_code, sh.basis, sh.shipped_on)).all()
     groups: dict[tuple, list] = {}
-    for customer, process, cn, basis, day, quantity, count in rows:
+    for customer, process, cn, basis, day, quantity, count, largest in rows:
         key = (customer, process, cn, basis, quarter_of(day), day.year)
         g = groups.get(key)
         if g is None:
-            groups[key] = [day, float(quantity), int(count)]
+            groups[key] = [day, float(quantity), int(count), float(largest)]
         else:
             g[0] = min(g[0], day)
             g[1] += float(quantity)
             g[2] += int(count)
-    out = [ShipmentGroup(c, p, cn, b, q, y, first, qty, n) for (c, p, cn, b, q, y), (first, qty, n) in groups.items()]
+            g[3] = max(g[3], float(largest))
+    out = [ShipmentGroup(c, p, cn, b, q, y, first, qty, n, big)
+           for (c, p, cn, b, q, y), (first, qty, n, big) in groups.items()]
     return sorted(out, key=lambda g: (g.first_day, g.cn_code, g.basis, str(g.customer_id), str(g.process_id or "")))
 
 
-def first_position(ctx: Context, period_id: uuid.UUID, group: ShipmentGroup) -> int:
-    """Where the group's first shipment stands in the period's listing order (the `i` of `shipments[i]`)."""
+def first_position(ctx: Context, period_id: uuid.UUID, group: ShipmentGroup, *, largest: bool = False) -> int:
+    """Where the group's first shipment (`largest`: its largest one) stands in the period's listing order (the `i`
+    of `shipments[i]`)."""
     sh = Shipment
     scope = (sh.org_id == ctx.tenant, sh.period_id == period_id)
+    order = (sh.quantity.desc(), *LISTING_ORDER) if largest else LISTING_ORDER
     day, created, first = ctx.session.execute(
         sa_select(sh.shipped_on, sh.created_at, sh.id).where(
             *scope, sh.customer_id == group.customer_id, sh.cn_code == group.cn_code, sh.basis == group.basis,
             sh.process_id.is_(None) if group.process_id is None else sh.process_id == group.process_id,
             quarter_of_date(sh.shipped_on) == group.quarter, year_of_date(sh.shipped_on) == group.year)
-        .order_by(*LISTING_ORDER).limit(1)).one()
+        .order_by(*order).limit(1)).one()
     return ctx.session.execute(sa_select(func.count()).select_from(sh).where(*scope, or_(
         sh.shipped_on < day, and_(sh.shipped_on == day, or_(
             sh.created_at < created, and_(sh.created_at == created, sh.id < first)))))).scalar_one()

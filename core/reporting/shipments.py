@@ -14,6 +14,7 @@ from sqlmodel import func, select
 from core.access import Permission
 from core.context import Context
 from core.errors import ValidationFailed
+from core.numbers import MASS_T, parse_fields
 from core.records import delete, get_scoped, insert, versioned_update
 from core.reporting.common import clean_cn, cn_error, period_for_edit, positive, reference
 from db.reporting_models import Customer, ProductionProcess, ReportingPeriod, Shipment
@@ -44,7 +45,7 @@ class ShipmentData(BaseModel):
     customer_id: uuid.UUID | None = None
     process_id: uuid.UUID | None = None  # the process that made the good (required for basis "actual")
     cn_code: str = ""
-    quantity: float = 0.0  # t
+    quantity: float | str | None = None  # t; text as typed is parsed strictly by the service
     shipped_on: date | None = None
     order_reference: str = Field(default="", max_length=100)
     basis: str = "actual"
@@ -74,7 +75,8 @@ def _validate(ctx: Context, period: ReportingPeriod, data: ShipmentData,
         errors["cn_code"] = err
     elif proc is not None and clean_cn(data.cn_code) not in (proc.cn_codes or [proc.cn_code]):
         errors["cn_code"] = ("reporting.error_cn_not_produced", {"value": data.cn_code, "process": proc.code})
-    if not positive(data.quantity):
+    parse_fields(data, {"quantity": MASS_T}, errors, required=("quantity",))
+    if "quantity" not in errors and not positive(data.quantity):
         errors["quantity"] = ("reporting.error_positive", {})
     if data.shipped_on is None:
         errors["shipped_on"] = ("validation.required", {})

@@ -2,7 +2,6 @@
 the engine itself checks a stream when it is saved, so what is stored always evaluates."""
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any
 
@@ -14,6 +13,7 @@ from core.cbam import CbamError, stream_emissions
 from core.cbam.source_streams import METHODS
 from core.context import Context
 from core.errors import DomainError, ValidationFailed
+from core.numbers import FACTOR, SIGNED_AMOUNT, number_error
 from core.records import delete, get_scoped, insert, versioned_update
 from core.reporting.common import period_for_edit, reference
 from db.reporting_models import ProductionProcess, SourceStream
@@ -39,6 +39,7 @@ METHOD_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
                     ("flue_gas_flow_1000Nm3_per_h", "1000Nm3/h"), ("biomass_fraction", "0–1")),
 }
 assert set(METHOD_FIELDS) == set(METHODS), "a source-stream method registered in the engine has no form fields"
+_CHOICE_FIELDS = ("activity_unit", "ncv_unit", "ef_unit", "carbon_content_unit", "gas")  # text, not numbers
 
 
 class SourceStreamData(BaseModel):
@@ -55,10 +56,17 @@ class SourceStreamData(BaseModel):
 def _validate(data: SourceStreamData) -> None:
     if data.method not in METHOD_FIELDS:
         raise ValidationFailed({"method": ("validation.choice", {})})
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    for k, v in list(data.params.items()):  # numbers as typed, parsed strictly: refused, never altered
+        if k in _CHOICE_FIELDS or k not in {f for f, _ in METHOD_FIELDS[data.method]}:
+            continue
+        number, err = number_error(v, SIGNED_AMOUNT if k == "activity_data" else FACTOR)
+        if err is not None:
+            errors[f"params.{k}"] = err
+        data.params[k] = number
+    if errors:
+        raise ValidationFailed(errors)
     values = data.values()
-    for k, v in values["params"].items():
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ValidationFailed({f"params.{k}": ("reporting.error_non_negative", {})})
     try:
         stream_emissions({"method": data.method, **values["params"]}, "params", reference().constants)
     except CbamError as e:

@@ -66,9 +66,9 @@ def test_editor_enters_a_process_with_a_source_stream(demo_data):
     at.selectbox(key="procf_goods_category").set_value("Iron or steel products")
     at.run()
     at.multiselect(key="procf_cn_codes").set_value(["72083900"])
-    at.number_input(key="procf_activity_level").set_value(500.0)
-    at.number_input(key="procf_electricity_consumed_mwh").set_value(1200.0)
-    at.number_input(key="procf_electricity_ef").set_value(0.58)
+    at.text_input(key="procf_activity_level").set_value("500")
+    at.text_input(key="procf_electricity_consumed_mwh").set_value("1200")
+    at.text_input(key="procf_electricity_ef").set_value("0.58")
     at.text_input(key="procf_electricity_ef_source").set_value("Grid factor, supplier invoice 2026")
     at.button(key="proc_save").click()
     at.run()
@@ -176,12 +176,12 @@ def test_second_save_of_a_process_is_refused_naming_who_and_input_kept(demo_data
         update_process(ctx, process_id=p1.id, expected_version=p1.version, data=ProcessData(
             code="P1", goods_category=p1.goods_category, route=p1.route, cn_code=p1.cn_code,
             activity_level=110000, direct_emissions=p1.direct_emissions))
-    at.number_input(key="procf_activity_level").set_value(99999.0)
+    at.text_input(key="procf_activity_level").set_value("99999")
     at.button(key="proc_save").click()
     at.run()
     messages = [e.value for e in at.error]
     assert any("王丽 Wang Li" in m and "UTC" in m for m in messages), messages
-    assert at.number_input(key="procf_activity_level").value == 99999.0
+    assert at.text_input(key="procf_activity_level").value == "99999"
     assert _rows(ProductionProcess, code="P1")[0].activity_level == 110000
 
 

@@ -99,6 +99,15 @@ CASES = {
     "DQ29": (lambda: QualityInput(_set(steel(), "processes[1].electricity", {"consumed_MWh": 10, "ef": 0.6})),
              "processes[1].electricity.consumed_MWh"),
     "DQ30": (lambda: QualityInput(_set(steel(), "processes[1].id", "P1")), "processes[1].id"),
+    "DQ31": (lambda: QualityInput(_set(steel(), "processes[0].activity_level", 1e308)), "processes[0].activity_level"),
+    "DQ32": (lambda: QualityInput(with_stream(combustion(ef=5.0, ef_unit="tCO2/t"))),
+             "processes[1].source_streams[0].ef"),
+    "DQ33": (lambda: QualityInput(steel(), shipments=[{"cn_code": "72083900", "quantity": 1_000_000,
+                                                       "date": "2026-03-01"}]), "shipments[0].quantity"),
+    "DQ34": (lambda: QualityInput(steel(), shipments=[{"cn_code": "72083900", "quantity": 95000,
+                                                       "date": "2026-03-01"}]), "processes[1].activity_level"),
+    "DQ35": (lambda: QualityInput(_set(steel(), "purchased_precursors[0].see_direct", 1e6)),
+             "purchased_precursors[0].see_direct"),
 }
 
 
@@ -136,6 +145,33 @@ def test_worked_examples_have_no_blocking_findings(name):
     details = {p["id"]: {"justification": "supplier data not available"} for p in data.get("purchased_precursors", [])}
     findings = check(QualityInput(data, precursor_details=details))
     assert not has_blocking(findings), [(f.rule, f.path) for f in findings]
+
+
+def test_a_million_tonne_default_shipment_blocks_even_without_any_process():
+    d = steel()
+    d["processes"], d["purchased_precursors"] = [], []
+    findings = check(QualityInput(d, shipments=[{"cn_code": "72083900", "quantity": 1_000_000, "date": "2026-03-01"}]))
+    blocking = [(f.rule, f.path) for f in findings if f.severity == "blocking"]
+    assert ("DQ33", "shipments[0].quantity") in blocking
+
+
+@pytest.mark.parametrize("path,value,unit,blocks", [
+    ("processes[1].source_streams[0].ef", 100.0, "tCO2/TJ", False), ("processes[1].source_streams[0].ef", 100.0,
+                                                                     "tCO2/t", True),
+    ("processes[1].source_streams[0].ef", 5.0, "tCO2/1000Nm3", False),
+    ("processes[1].source_streams[0].ef", 9.0, "tCO2/1000Nm3", True)])
+def test_emission_factor_ranges_follow_the_unit(path, value, unit, blocks):
+    findings = check(QualityInput(with_stream(combustion(ef=value, ef_unit=unit))))
+    assert ((("DQ32", path) in [(f.rule, f.path) for f in findings if f.severity == "blocking"]) is blocks)
+
+
+def test_every_limit_has_a_reason_in_both_languages():
+    from core.quality.plausibility import LIMITS
+
+    for name, limit in LIMITS.items():
+        assert limit.low < limit.high and limit.unit, name
+        for lang in ("en", "zh"):
+            assert catalogs()[lang].get(f"quality.limit.{name}"), (name, lang)
 
 
 def test_findings_are_sorted_blocking_first():

@@ -10,15 +10,18 @@ GoodsEmissions per process or per default-value basis. Quantities are net mass i
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 from lxml import etree
 
 from core.cbam.engine import evaluate_data, load_for
+from core.exchange.errors import ExchangeError
+from core.exchange.numbers import absurd_numbers
 from core.exchange.registry import codes as c
 
 N = f"{{{c.NAMESPACE}}}"
@@ -118,8 +121,10 @@ def _texts(d: ReportData) -> list[tuple[str, str, int, bool]]:
 
 
 def report_problems(d: ReportData) -> list[Problem]:
-    """What is missing or too long for the schema, said per field (checked before building)."""
-    problems = []
+    """What is missing or too long for the schema, said per field (checked before building); a number the report
+    cannot hold (not finite, absurdly large or small) is a problem too, never a crash while building."""
+    problems = [Problem("exchange.problem.number", {"field": path, "value": value})
+                for path, value in absurd_numbers(d.scenario)]
     for label, value, limit, required in _texts(d):
         v = (value or "").strip()
         if _NOT_XML.search(v):
@@ -135,7 +140,11 @@ def report_problems(d: ReportData) -> list[Problem]:
 
 def dec(value: float, places: int) -> str:
     """A decimal for dec16-n: at most `places` decimals, no exponent, no trailing zeros."""
-    q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    if not math.isfinite(float(value)):  # report_problems names such inputs; a result overflowing is refused here
+        raise ExchangeError("exchange.error.number_unexportable", field="", value=str(value), count=1)
+    with localcontext() as exact:  # room for every digit of any finite float: the XSD check then names the length
+        exact.prec = 400
+        q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
     text = format(q, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -18,9 +18,12 @@ from core.exchange.errors import ExchangeError
 from core.exchange.template import cellmap as m
 from core.exchange.template.package import col_index, split_ref
 from core.exchange.template.writer import template_lists
+from core.numbers import NumberField, NumberRefused, parse_number
 
 _PREC_NAME = re.compile(r"^(.*?)\s*\[CN (\d{8}(?:\d{2})?)\]$")
 _STREAM_NAME = re.compile(r"^\[([^\]]+)\]\s*(.*)$")
+# a number cell of a filled template: any sign (mass-balance outputs), no figure beyond 1e12, none below 1e-12
+_CELL = NumberField("", "any", 1e12, 12)
 MAX_BYTES = 20 * 1024 * 1024          # a filled template is ~1.4 MB
 MAX_UNPACKED = 200 * 1024 * 1024      # decompression-bomb guard
 
@@ -41,15 +44,23 @@ class _Sheet:
         return None if v == "" else v
 
     def num(self, row: int, col: str) -> float:
+        """A number cell, read strictly: text must be a plain number (one decimal comma is taken as a point), and
+        a value no figure can have (not finite, beyond 1e12 or a non-zero below 1e-12) is refused, never kept."""
         v = self.at(row, col)
         if v is None:
             return 0.0
         if isinstance(v, bool) or not isinstance(v, (int, float)):
+            text = str(v).strip()
+            text = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
             try:
-                return float(str(v).replace(",", "."))
-            except ValueError:
+                x = parse_number(text, _CELL)
+            except NumberRefused:
                 raise ExchangeError("exchange.error.not_a_number", cell=f"{col}{row}", value=str(v)[:40]) from None
-        return float(v)
+            return 0.0 if x is None else x
+        try:
+            return float(parse_number(v, _CELL))
+        except NumberRefused:
+            raise ExchangeError("exchange.error.not_a_number", cell=f"{col}{row}", value=str(v)[:40]) from None
 
     def text(self, row: int, col: str) -> str | None:
         v = self.at(row, col)

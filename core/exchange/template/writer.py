@@ -12,6 +12,7 @@ from core.cbam.engine import load_for
 from core.cbam.scenario import Process, Scenario
 from core.cbam.see import attribute
 from core.exchange.errors import CapacityExceeded, ExchangeError
+from core.exchange.numbers import require_exportable
 from core.exchange.template import cellmap as m
 from core.exchange.template.package import Value, template_bytes, write_package
 
@@ -155,7 +156,9 @@ def _stream_cells(sc: Scenario) -> dict[str, Value]:
 
 
 def export_template(data: dict[str, Any]) -> bytes:
-    """The communication template v2.1.1 filled from a scenario (the bytes of an .xlsx file)."""
+    """The communication template v2.1.1 filled from a scenario (the bytes of an .xlsx file). Refuses, naming the
+    field, a scenario holding a number no cell should get (not finite, absurdly large or small)."""
+    require_exportable(data)
     check_capacity(data if isinstance(data, dict) else {})
     sc, ref = load_for(data)
     consumed: dict[str, dict[int, float]] = {}

@@ -112,7 +112,9 @@ class _Import(ShipmentSheet):
                 self.result.skipped[sd.sheet.key] += 1
                 self.invalid["processes"].add(code)
                 continue
-            energy = {k: v[k] or 0.0 for k in process_service.ENERGY_FIELDS}
+            # an empty amount is none; an empty emission factor stays empty (not zero: rules DQ07 / DQ09)
+            energy = {k: v[k] if k in process_service.FACTOR_FIELDS else v[k] or 0.0
+                      for k in process_service.ENERGY_FIELDS}
             try:
                 data = ProcessData(
                     code=code, name=v["process_name"], goods_category=v["goods_category"], route=v["route"] or None,

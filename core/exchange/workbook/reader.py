@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook
 from core.exchange.errors import ExchangeError
 from core.exchange.safety import check_xlsx_package
 from core.exchange.workbook import layout as L
+from core.numbers import NumberField, NumberRefused, parse_number
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -222,6 +223,10 @@ def as_text(v: Any) -> str:
     return str(v).strip()
 
 
+# a number typed as text in a cell: any sign and size (the services refuse what their fields cannot hold)
+_CELL = NumberField("", "any", math.inf, 15)
+
+
 def as_number(v: Any) -> float | None:
     if type(v) is float and math.isfinite(v):
         return v
@@ -232,11 +237,21 @@ def as_number(v: Any) -> float | None:
     if isinstance(v, (int, float)):
         x = float(v)
     else:
+        # text read strictly (core/numbers: ASCII digits, no "inf"/"nan"/"1_000"); spaces group thousands, one
+        # comma is a decimal comma — except before exactly three digits ("1,000"), which is refused as ambiguous
+        # rather than read as 1.0
         s = str(v).strip().replace(" ", "").replace("\u00a0", "")
+        head, comma, tail = s.partition(",")
+        if comma and "," not in tail and "." not in s:
+            if len(tail) == 3 and tail.isdigit():
+                raise CellError("exchange.workbook.error.not_a_number", value=_show(v))
+            s = f"{head}.{tail}"
         try:
-            x = float(s.replace(",", ".") if s.count(",") == 1 and "." not in s else s)
-        except ValueError:
+            x = parse_number(s, _CELL)
+        except NumberRefused:
             raise CellError("exchange.workbook.error.not_a_number", value=_show(v)) from None
+        if x is None:
+            return None
     if not math.isfinite(x):
         raise CellError("exchange.workbook.error.not_a_number", value=_show(v))
     return x

@@ -6,6 +6,7 @@ installation name and country come from its sheet A_InstData.
 """
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 
@@ -51,6 +52,8 @@ def supplier_products(data: bytes) -> list[SupplierProduct]:
     out = []
     for p in scenario["processes"]:
         r = ev.processes[p["id"]]
+        if not all(math.isfinite(x) for x in (r.see_direct, r.see_indirect)):  # e.g. emissions over a 1e-300 t output
+            raise ExchangeError("exchange.supplier.error.see_not_finite", process=p["id"])
         out.append(SupplierProduct(p["id"], p["goods_category"], p.get("cn_code"), r.see_direct, r.see_indirect,
                                    inst.get("name") or "", inst.get("country") or ""))
     return out
