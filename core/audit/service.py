@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from core.access import Permission
@@ -63,6 +63,7 @@ def record(
 ) -> AuditEvent:
     """Append an event to the chain of `org_id` (or the actor's own). Call inside the write's transaction."""
     chain = chain_name(org_id, actor_id)
+    _lock_chain(session, chain)
     last = session.exec(
         select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain)
         .order_by(AuditEvent.seq.desc()).limit(1)
@@ -76,8 +77,27 @@ def record(
     )
     event.hash = compute_hash(event)
     session.add(event)
-    session.flush()  # a concurrent append to the same chain fails here on (chain, seq), not silently
+    session.flush()  # the (chain, seq) constraint stays the last line of defence
     return event
+
+
+def chain_lock_key(chain: str) -> int:
+    """A stable signed 64-bit number for the chain (PostgreSQL advisory locks take a bigint)."""
+    return int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)
+
+
+def _lock_chain(session: Session, chain: str) -> None:
+    """Serialise appends to one chain until the transaction ends, so that two writers never read the same last
+    event. PostgreSQL: a transaction-scoped advisory lock on the chain (released at commit or rollback).
+    SQLite has one writer at a time, but its driver opens the transaction only at the first write: an append that
+    reads the chain before writing anything (a pack built, a first personal event) would read outside it. A write
+    that touches no row takes the database's write lock now (waiting for the current writer), so the read below
+    sees the last committed event and nobody can append before this transaction ends."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chain_lock_key(chain)})
+    elif dialect == "sqlite":
+        session.execute(text("UPDATE audit_event SET seq = seq WHERE 0 = 1"))
 
 
 @dataclass
