@@ -7,7 +7,7 @@ from core.i18n import LANGUAGES
 from core.identity import needs_onboarding
 from core.organizations import memberships_of
 from core.settings import get_settings
-from ui.auth import oidc_providers, sign_in_local, sign_in_oidc, sign_out
+from ui.auth import local_mode_refused, oidc_providers, sign_in_local, sign_in_oidc, sign_out
 from ui.forms import show_flash
 from ui.navigation import page, pages_for_role
 from ui.state import Acting, acting, lang, person_session, set_acting, tr
@@ -31,7 +31,7 @@ with st.sidebar:
                          on_change=_switch_language)
 
 providers = oidc_providers()
-if not providers:
+if not providers and not local_mode_refused():
     st.warning(tr("login.local_banner"), icon=":material/science:")
 signed_in = sign_in_oidc(providers) if providers else sign_in_local()
 if not signed_in:
