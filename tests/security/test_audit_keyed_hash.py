@@ -75,3 +75,26 @@ def test_production_refuses_to_start_without_an_audit_key():
     assert ok.effective_audit_key == b"k" * 32
     assert Settings().effective_audit_key  # development: a fixed key, so the demo runs without configuration
     assert "k" * 32 not in repr(ok)
+
+
+def test_the_consultant_scale_seed_builds_keyed_chains(engine, monkeypatch):
+    """The bulk seed hashes with the same keyed function: its chains verify, and not under another key."""
+    import random
+    import uuid
+    from datetime import UTC, datetime
+
+    from core.demo.scale import audit_rows
+    from db.models import AuditEvent
+
+    actor = uuid.uuid4()
+    events = {uuid.uuid4(): [(actor, "organization.created", "organization", "x", None, {"name": "A"})]
+              for _ in range(2)}
+    rows = audit_rows(events, 10, datetime(2026, 1, 1, tzinfo=UTC), random.Random(1))
+    assert {r["hash_version"] for r in rows} == {audit.HASH_VERSION}
+    with owner_engine(engine).begin() as conn:
+        conn.execute(AuditEvent.__table__.insert(), rows)
+    result = _verify(engine)
+    assert result.ok and result.checked == 10
+    monkeypatch.setenv("CBAM_AUDIT_KEY", "another key entirely, 32 characters or more")
+    get_settings.cache_clear()
+    assert _verify(engine).reason == "hash_mismatch"
