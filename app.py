@@ -7,7 +7,8 @@ from core.i18n import LANGUAGES
 from core.identity import needs_onboarding
 from core.organizations import memberships_of
 from core.settings import get_settings
-from ui.auth import oidc_providers, sign_in_local, sign_in_oidc, sign_out
+from ui.auth import local_mode_refused, oidc_providers, sign_in_local, sign_in_oidc, sign_out
+from ui.errors import database_errors
 from ui.forms import show_flash
 from ui.navigation import page, pages_for_role
 from ui.state import Acting, acting, lang, person_session, set_acting, tr
@@ -31,14 +32,15 @@ with st.sidebar:
                          on_change=_switch_language)
 
 providers = oidc_providers()
-if not providers:
+if not providers and not local_mode_refused():
     st.warning(tr("login.local_banner"), icon=":material/science:")
-signed_in = sign_in_oidc(providers) if providers else sign_in_local()
+with database_errors():  # no SQL or traceback ever reaches the browser (see ui/errors.py)
+    signed_in = sign_in_oidc(providers) if providers else sign_in_local()
 if not signed_in:
     st.stop()
 
 a = acting()
-with person_session() as (session, user):
+with database_errors(), person_session() as (session, user):
     onboarding = needs_onboarding(session, user, get_settings().privacy_policy_version)
     orgs = [] if onboarding else memberships_of(session, user)
     display_name = user.name or user.email or ""
@@ -72,4 +74,5 @@ with st.sidebar:
         sign_out()
 
 show_flash()
-nav.run()
+with database_errors():
+    nav.run()

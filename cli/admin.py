@@ -48,7 +48,8 @@ def demo_seed(
 
 @audit_app.command("verify")
 def audit_verify(chain: str = typer.Option(None, help="Only this chain, e.g. org:<uuid>.")) -> None:
-    """Walk every hash chain and report the first broken link (exit code 1 when broken)."""
+    """Walk every hash chain and report the first broken link (exit code 1 when broken), comparing each chain
+    with its head anchored by `cbam audit anchor`."""
     from core.audit import verify
     from db.session import Scope, make_engine, scoped_session
 
@@ -58,9 +59,28 @@ def audit_verify(chain: str = typer.Option(None, help="Only this chain, e.g. org
     if result.ok:
         typer.echo(f"OK: {result.checked} events in {result.chains} chains, every link intact")
         return
+    _report_broken(result)
+
+
+def _report_broken(result) -> None:  # noqa: ANN001
     typer.echo(f"BROKEN: chain {result.broken_chain}, event #{result.broken_seq} (id {result.broken_id}): "
                f"{result.reason}; {result.checked} events checked", err=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Verify every chain, then write each chain's head (chain, seq, hash) outside the database, to
+    CBAM_AUDIT_ANCHOR_DIR (default CBAM_DATA_DIR/audit-anchors). Nothing is written when a chain is broken."""
+    from core.audit.anchors import anchors_path, write_anchors
+    from core.clock import SystemClock
+    from db.session import Scope, make_engine, scoped_session
+
+    with scoped_session(Scope(), make_engine(get_settings().effective_migration_url)) as session:
+        result, anchored = write_anchors(session, at=SystemClock().now())
+    if not result.ok:
+        _report_broken(result)
+    typer.echo(f"ANCHORED: {anchored} chains ({result.checked} events verified) in {anchors_path()}")
 
 
 def register(app: typer.Typer) -> None:

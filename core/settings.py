@@ -11,6 +11,9 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Outside production only: anyone can read this key, so chains hashed with it prove nothing against tampering.
+DEVELOPMENT_AUDIT_KEY = "cbam-development-audit-key-not-secret"
+MIN_AUDIT_KEY_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -39,6 +42,11 @@ class Settings(BaseSettings):
     supabase_service_key: str = Field(default="", alias="SUPABASE_SERVICE_KEY")
     # The private Supabase Storage bucket evidence files go to (objects under the organization's id).
     storage_bucket: str = Field(default="evidence", alias="CBAM_STORAGE_BUCKET")
+    # The secret key of the audit log's keyed hashes (HMAC-SHA-256), kept outside the database. Empty: a fixed
+    # development key (refused in production).
+    audit_key: str = Field(default="", alias="CBAM_AUDIT_KEY", repr=False)
+    # Where `cbam audit anchor` writes the chains' heads, outside the database. Empty: data_dir/audit-anchors.
+    audit_anchor_dir: Path | None = Field(default=None, alias="CBAM_AUDIT_ANCHOR_DIR")
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
@@ -52,7 +60,17 @@ class Settings(BaseSettings):
             raise ValueError("CBAM_STORAGE=supabase needs SUPABASE_URL and SUPABASE_SERVICE_KEY")
         if self.environment == "production" and not self.database_url:
             raise ValueError("production needs DATABASE_URL (PostgreSQL)")
+        if self.environment == "production" and len(self.audit_key) < MIN_AUDIT_KEY_LENGTH:
+            raise ValueError(f"production needs CBAM_AUDIT_KEY (at least {MIN_AUDIT_KEY_LENGTH} characters)")
         return self
+
+    @property
+    def effective_audit_key(self) -> bytes:
+        return (self.audit_key or DEVELOPMENT_AUDIT_KEY).encode()
+
+    @property
+    def effective_audit_anchor_dir(self) -> Path:
+        return self.audit_anchor_dir or self.data_dir / "audit-anchors"
 
     @property
     def effective_database_url(self) -> str:

@@ -126,6 +126,8 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(sa_type=DateTime(timezone=True), index=True, sa_column_kwargs=tag(PD.ACTIVITY))
     prev_hash: str = Field(max_length=64, sa_column_kwargs=tag(PD.NONE))
     hash: str = Field(max_length=64, sa_column_kwargs=tag(PD.NONE))
+    # 1: plain SHA-256 (events before migration 0013), 2: HMAC-SHA-256 with CBAM_AUDIT_KEY (core.audit)
+    hash_version: int = Field(default=2, sa_column_kwargs={**tag(PD.NONE), "server_default": "1"})
 
 
 class ConsentRecord(SQLModel, table=True):

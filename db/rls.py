@@ -92,6 +92,8 @@ def foundation_sql() -> list[str]:
         f"GRANT USAGE ON SEQUENCE audit_event_id_seq TO {APP_ROLE}",
         "CREATE POLICY audit_read ON audit_event FOR SELECT USING (org_id = cbam_org() "
         "OR (org_id IS NULL AND actor_id = cbam_user()))",
+        # replaced by migration 0013: the chain must be the row's organization's (or the person's own), and the
+        # actor the person acting
         "CREATE POLICY audit_insert ON audit_event FOR INSERT WITH CHECK (org_id = cbam_org() "
         "OR (org_id IS NULL AND actor_id = cbam_user()))",
     ]

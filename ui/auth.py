@@ -27,9 +27,15 @@ def oidc_providers() -> list[str]:
     return ["default"] if "client_id" in auth else []
 
 
-def local_mode_refused() -> bool:
+def local_mode_refused() -> str | None:
+    """The message key saying why the demo login is refused, or None when it is allowed: never in production
+    (whatever the database), and on PostgreSQL only with CBAM_ALLOW_LOCAL_LOGIN (test databases)."""
     s = get_settings()
-    return s.is_postgres and not s.allow_local_login
+    if s.environment == "production":
+        return "login.local_refused_production"
+    if s.is_postgres and not s.allow_local_login:
+        return "login.local_refused"
+    return None
 
 
 def _set_person(issuer: str, subject: str, email: str | None, name: str | None) -> None:
@@ -70,9 +76,11 @@ def sign_in_oidc(providers: list[str]) -> bool:
 
 
 def sign_in_local() -> bool:
-    """The demo mode: pick a demo person. Refused against PostgreSQL unless CBAM_ALLOW_LOCAL_LOGIN=1."""
-    if local_mode_refused():
-        st.error(tr("login.local_refused"))
+    """The demo mode: pick a demo person. Refused in production, and against PostgreSQL unless
+    CBAM_ALLOW_LOCAL_LOGIN=1."""
+    refused = local_mode_refused()
+    if refused:
+        st.error(tr(refused))
         st.stop()
     subject = st.session_state.get("local_subject")
     if subject:

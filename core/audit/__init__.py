@@ -1,5 +1,6 @@
 from core.audit.service import (
     GENESIS,
+    HASH_VERSION,
     AuditFilter,
     VerifyResult,
     actor_names,
@@ -10,5 +11,5 @@ from core.audit.service import (
     verify_organization,
 )
 
-__all__ = ["GENESIS", "AuditFilter", "VerifyResult", "actor_names", "audit_actions", "list_events", "record", "verify",
+__all__ = ["GENESIS", "HASH_VERSION", "AuditFilter", "VerifyResult", "actor_names", "audit_actions", "list_events", "record", "verify",
            "verify_organization"]

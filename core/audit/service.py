@@ -3,23 +3,33 @@
 Each organization has its own chain (`org:<id>`), and each person one for actions outside an organization
 (`user:<id>`), so that on PostgreSQL a chain is always readable by those who append to it under RLS.
 An event's hash covers its content and the previous event's hash; the verifier reports the first broken link.
+The hash is keyed (HMAC-SHA-256 with CBAM_AUDIT_KEY, kept outside the database), so that someone who can write the
+database cannot recompute a valid chain after editing an event; events written before the key (migration 0013)
+keep their plain SHA-256 and are accepted only before a chain's first keyed event. Deleting the newest events or a
+whole chain leaves valid links behind: `core.audit.anchors` compares the chains with heads written outside the
+database.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from core.access import Permission
+from core.settings import get_settings
 from db.models import AuditEvent
 
 GENESIS = "0" * 64
+PLAIN_SHA256 = 1  # events written before the chain was keyed: SHA-256 of the body
+HMAC_SHA256 = 2   # HMAC-SHA-256 of the body with CBAM_AUDIT_KEY
+HASH_VERSION = HMAC_SHA256
 
 
 def _json_default(value: Any) -> Any:
@@ -41,16 +51,30 @@ def canonical(value: Any) -> Any:
     return json.loads(json.dumps(value, default=_json_default, sort_keys=True, ensure_ascii=False))
 
 
-def compute_hash(event: AuditEvent) -> str:
-    body = {
+def event_body(event: AuditEvent) -> dict[str, Any]:
+    """What an event's hash covers: its content and the previous event's hash."""
+    return {
         "chain": event.chain, "seq": event.seq,
         "org_id": str(event.org_id) if event.org_id else None,
         "actor_id": str(event.actor_id) if event.actor_id else None,
         "action": event.action, "entity": event.entity, "entity_id": event.entity_id,
         "before": event.before, "after": event.after, "at": _iso(event.at), "prev_hash": event.prev_hash,
     }
-    data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def hash_body(body: dict[str, Any], version: int = HASH_VERSION, key: bytes | None = None) -> str:
+    """The hash of an event's body (see `event_body`); the consultant-scale seed hashes with this too."""
+    data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    if version == PLAIN_SHA256:
+        return hashlib.sha256(data).hexdigest()
+    if version == HMAC_SHA256:
+        return hmac.new(key if key is not None else get_settings().effective_audit_key, data,
+                        hashlib.sha256).hexdigest()
+    raise ValueError(f"unknown audit hash version {version!r}")
+
+
+def compute_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    return hash_body(event_body(event), event.hash_version or HASH_VERSION, key)
 
 
 def chain_name(org_id: uuid.UUID | None, actor_id: uuid.UUID | None) -> str:
@@ -63,6 +87,7 @@ def record(
 ) -> AuditEvent:
     """Append an event to the chain of `org_id` (or the actor's own). Call inside the write's transaction."""
     chain = chain_name(org_id, actor_id)
+    _lock_chain(session, chain)
     last = session.exec(
         select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain)
         .order_by(AuditEvent.seq.desc()).limit(1)
@@ -72,12 +97,31 @@ def record(
         entity=entity, entity_id=str(entity_id) if entity_id is not None else None,
         before=canonical(before) if before is not None else None,
         after=canonical(after) if after is not None else None,
-        at=at, prev_hash=last[1] if last else GENESIS,
+        at=at, prev_hash=last[1] if last else GENESIS, hash_version=HASH_VERSION,
     )
     event.hash = compute_hash(event)
     session.add(event)
-    session.flush()  # a concurrent append to the same chain fails here on (chain, seq), not silently
+    session.flush()  # the (chain, seq) constraint stays the last line of defence
     return event
+
+
+def chain_lock_key(chain: str) -> int:
+    """A stable signed 64-bit number for the chain (PostgreSQL advisory locks take a bigint)."""
+    return int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)
+
+
+def _lock_chain(session: Session, chain: str) -> None:
+    """Serialise appends to one chain until the transaction ends, so that two writers never read the same last
+    event. PostgreSQL: a transaction-scoped advisory lock on the chain (released at commit or rollback).
+    SQLite has one writer at a time, but its driver opens the transaction only at the first write: an append that
+    reads the chain before writing anything (a pack built, a first personal event) would read outside it. A write
+    that touches no row takes the database's write lock now (waiting for the current writer), so the read below
+    sees the last committed event and nobody can append before this transaction ends."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chain_lock_key(chain)})
+    elif dialect == "sqlite":
+        session.execute(text("UPDATE audit_event SET seq = seq WHERE 0 = 1"))
 
 
 @dataclass
@@ -88,15 +132,30 @@ class VerifyResult:
     broken_chain: str | None = None
     broken_seq: int | None = None
     broken_id: int | None = None
-    reason: str | None = None  # "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap"
+    # "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "hash_downgrade" | "unknown_hash_version";
+    # against the anchors: "truncated" | "chain_missing" | "anchor_mismatch"
+    reason: str | None = None
 
 
-def verify(session: Session, chain: str | None = None, batch: int = 5000) -> VerifyResult:
-    """Walk one chain (or all chains visible to the session) in order; stop at the first broken link."""
-    chains = [chain] if chain else list(session.exec(select(AuditEvent.chain).distinct().order_by(AuditEvent.chain)))
+def verify(session: Session, chain: str | None = None, batch: int = 5000,
+           anchors: dict[str, tuple[int, str]] | None = None) -> VerifyResult:
+    """Walk one chain (or all chains visible to the session) in order; stop at the first broken link. `anchors`
+    (chain → (seq, hash) written outside the database; default: read from CBAM_AUDIT_ANCHOR_DIR) also catch a
+    chain cut short, deleted, or rewritten before its anchored head."""
+    if anchors is None:
+        from core.audit.anchors import load_anchors
+
+        anchors = load_anchors()
+    key = get_settings().effective_audit_key
+    present = [chain] if chain else list(session.exec(select(AuditEvent.chain).distinct().order_by(AuditEvent.chain)))
+    if chain is None:
+        names = sorted(set(present) | set(anchors))
+    else:
+        names = [chain]
     checked = 0
-    for name in chains:
-        prev_hash, expected_seq, last_seq = GENESIS, 1, 0
+    for name in names:
+        prev_hash, expected_seq, last_seq, keyed = GENESIS, 1, 0, False
+        anchor = anchors.get(name)
         while True:
             rows = session.exec(
                 select(AuditEvent).where(AuditEvent.chain == name, AuditEvent.seq > last_seq)
@@ -106,18 +165,32 @@ def verify(session: Session, chain: str | None = None, batch: int = 5000) -> Ver
                 break
             for ev in rows:
                 checked += 1
-                reason = None
-                if ev.seq != expected_seq:
-                    reason = "sequence_gap"
-                elif ev.prev_hash != prev_hash:
-                    reason = "prev_hash_mismatch"
-                elif compute_hash(ev) != ev.hash:
-                    reason = "hash_mismatch"
+                reason = _broken_link(ev, expected_seq, prev_hash, keyed, key)
+                if reason is None and anchor and ev.seq == anchor[0] and ev.hash != anchor[1]:
+                    reason = "anchor_mismatch"
                 if reason:
-                    return VerifyResult(False, checked, len(chains), name, ev.seq, ev.id, reason)
+                    return VerifyResult(False, checked, len(names), name, ev.seq, ev.id, reason)
+                keyed = keyed or ev.hash_version == HMAC_SHA256
                 prev_hash, expected_seq, last_seq = ev.hash, ev.seq + 1, ev.seq
             session.expunge_all()
-    return VerifyResult(True, checked, len(chains))
+        if anchor and last_seq < anchor[0]:
+            return VerifyResult(False, checked, len(names), name, last_seq + 1, None,
+                                "truncated" if last_seq else "chain_missing")
+    return VerifyResult(True, checked, len(names))
+
+
+def _broken_link(ev: AuditEvent, expected_seq: int, prev_hash: str, keyed: bool, key: bytes) -> str | None:
+    if ev.seq != expected_seq:
+        return "sequence_gap"
+    if ev.prev_hash != prev_hash:
+        return "prev_hash_mismatch"
+    if ev.hash_version not in (PLAIN_SHA256, HMAC_SHA256):
+        return "unknown_hash_version"
+    if keyed and ev.hash_version == PLAIN_SHA256:
+        return "hash_downgrade"  # unkeyed hashes are what someone without the key could forge
+    if not hmac.compare_digest(compute_hash(ev, key), ev.hash):
+        return "hash_mismatch"
+    return None
 
 
 @dataclass

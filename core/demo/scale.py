@@ -3,12 +3,11 @@
 
 The rows are built in memory from the worked examples (steel, aluminium, cement; each installation's volumes and
 intensities varied) and written in bulk: executemany on SQLite, COPY on PostgreSQL. Audit events form a valid hash
-chain per organization, hashed exactly as `core.audit.compute_hash` does (the verifier checks them).
+chain per organization, hashed (keyed) exactly as `core.audit.compute_hash` does (the verifier checks them).
 Run it with the owner connection: the rows of 50 organizations are written in one go, not one session each.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import uuid
@@ -21,13 +20,14 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection, Engine
 
-from core.audit.service import GENESIS, _iso
+from core.audit.service import GENESIS, HASH_VERSION, _iso, hash_body
 from core.clock import Clock, SystemClock
 from core.demo.seed import DEMO_USERS, _login
 from core.reporting.common import APPROVED, CHANGES_REQUESTED, DRAFT, IN_REVIEW, SUBMITTED, reference
 from core.reporting.export_details import SECTION as DETAILS_SECTION
 from core.reporting.export_details import details_section
 from core.reporting.scenario import FORMAT, canonical_json, content_hash
+from core.settings import get_settings
 from db.models import AuditEvent, Installation, Membership, Organization
 from db.reporting_models import (
     Customer,
@@ -325,11 +325,12 @@ class _Builder:
 def audit_rows(events: dict[uuid.UUID, list[tuple]], total: int, t0: datetime,
                rng: random.Random) -> list[dict[str, Any]]:
     """Each organization's chain: its creation events, then corrections of shipments until the total is reached;
-    hashed in bulk with exactly the body `core.audit.compute_hash` hashes."""
+    hashed in bulk with `core.audit.hash_body` over exactly the body `core.audit.compute_hash` hashes."""
     orgs = list(events)
     quota = [total // len(orgs) + (1 if n < total % len(orgs) else 0) for n in range(len(orgs))]
     out: list[dict[str, Any]] = []
     span = timedelta(days=320).total_seconds()
+    key = get_settings().effective_audit_key
     for org_id, q in zip(orgs, quota, strict=True):
         base = events[org_id][:q]
         shipments = [e for e in events[org_id] if e[2] == "shipment"] or events[org_id]
@@ -346,11 +347,10 @@ def audit_rows(events: dict[uuid.UUID, list[tuple]], total: int, t0: datetime,
             body = {"chain": chain, "seq": seq, "org_id": org, "actor_id": str(actor), "action": action,
                     "entity": entity, "entity_id": eid, "before": before, "after": after, "at": _iso(at),
                     "prev_hash": prev}
-            digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False,
-                                               separators=(",", ":")).encode()).hexdigest()
+            digest = hash_body(body, HASH_VERSION, key)
             out.append({"chain": chain, "seq": seq, "org_id": org_id, "actor_id": actor, "action": action,
                         "entity": entity, "entity_id": eid, "before": before, "after": after, "at": at,
-                        "prev_hash": prev, "hash": digest})
+                        "prev_hash": prev, "hash": digest, "hash_version": HASH_VERSION})
             prev = digest
     return out
 

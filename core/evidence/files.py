@@ -1,8 +1,10 @@
 """Evidence files: upload (several at once, typed by content, size-limited, deduplicated by SHA-256), replace
-(a new version; the earlier one is kept), delete (recorded in the audit log, the stored object removed), read."""
+(a new version; the earlier one is kept), delete (recorded in the audit log, the stored objects removed once that
+has committed), read."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from core.settings import get_settings
 from db.evidence_models import EvidenceFile, EvidenceLink
 
 MB = 1024 * 1024
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # (files done, files in all, name of the last one)
 
 
@@ -84,6 +87,33 @@ def _remove_on_rollback(ctx: Context, store, key: str) -> None:  # noqa: ANN001
         event.listen(session, "after_rollback", _rollback)
         event.listen(session, "after_commit", _commit)
     session.info[_PENDING].append((store, key))
+
+
+_TO_DELETE = "evidence_objects_to_delete"
+
+
+def _delete_after_commit(ctx: Context, store, key: str) -> None:  # noqa: ANN001
+    """Remove the object once the transaction that marked its row deleted has committed (never if it rolls back).
+    A store failing at that point leaves an unreferenced object behind, logged for the operator: the row is already
+    deleted, so nobody reaches it through the app."""
+    session = ctx.session
+    if _TO_DELETE not in session.info:
+        session.info[_TO_DELETE] = []
+
+        def _commit(sess) -> None:  # noqa: ANN001
+            pending, sess.info[_TO_DELETE] = sess.info.get(_TO_DELETE, []), []
+            for s, k in pending:
+                try:
+                    s.delete(k)
+                except Exception:  # noqa: BLE001  (committed already: report, do not undo the deletion)
+                    log.exception("evidence object %s could not be removed after its deletion committed", k)
+
+        def _rollback(sess) -> None:  # noqa: ANN001
+            sess.info[_TO_DELETE] = []
+
+        event.listen(session, "after_commit", _commit)
+        event.listen(session, "after_rollback", _rollback)
+    session.info[_TO_DELETE].append((store, key))
 
 
 def _store(ctx: Context, name: str, data: bytes, media_type: str, digest: str, *, action: str,
@@ -165,14 +195,18 @@ def file_history(ctx: Context, *, file_id: uuid.UUID) -> list[EvidenceFile]:
 
 def erase_object(ctx: Context, f: EvidenceFile, *, reason: str, expected_version: int | None = None) -> None:
     """The one path that removes an evidence file's stored object: the row is marked deleted (who, when, why; in
-    the audit log) and the object is deleted through the storage adapter, in that order and in the caller's
-    transaction, so a storage failure rolls the marking back. Deletion, privacy erasure and retention call this;
-    the caller checks the permission. Rows are never deleted: the audit trail and the version chain keep them."""
+    the audit log) in the caller's transaction, and the object is deleted through the storage adapter only once
+    that transaction has committed. A refused or failed transaction (a stale version, a later step's error)
+    therefore leaves every object in place, and a store that cannot be reached refuses before anything is
+    marked. Deletion, privacy erasure and retention call this; the caller checks the permission. Rows are never
+    deleted: the audit trail and the version chain keep them."""
+    store = storage_for(f.org_id)
+    store.exists(f.storage_key)  # raises evidence.error_storage now, while the marking can still roll back
     if f.deleted_at is None:
         versioned_update(ctx, f, f.version if expected_version is None else expected_version,
                          {"deleted_at": ctx.clock.now(), "deleted_by": ctx.user.id, "deleted_reason": reason[:40]},
                          action="evidence.delete")
-    storage_for(f.org_id).delete(f.storage_key)
+    _delete_after_commit(ctx, store, f.storage_key)
 
 
 def delete_file(ctx: Context, *, file_id: uuid.UUID, expected_version: int) -> None:

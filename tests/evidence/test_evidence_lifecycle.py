@@ -109,7 +109,8 @@ def test_erase_object_is_the_path_privacy_erasure_can_call(steel_org):
 
 
 def test_a_failed_storage_delete_keeps_the_file(steel_org, storage_server, monkeypatch):
-    """The row is marked deleted in the same transaction as the object's removal: if the store refuses, both stay."""
+    """A store that refuses is found before the row is marked deleted (the object itself goes only after the
+    commit): the deletion is refused and both the row and the object stay."""
     from tests.evidence.conftest import use_supabase
 
     engine, owner, org, _period, _ids = steel_org
