@@ -27,7 +27,7 @@ def test_second_save_of_a_process_names_the_process(demo_data, lang):
         update_process(ctx, process_id=p1.id, expected_version=p1.version, data=ProcessData(
             code="P1", goods_category=p1.goods_category, route=p1.route, cn_code=p1.cn_code,
             activity_level=110000, direct_emissions=p1.direct_emissions))
-    at.number_input(key="procf_activity_level").set_value(99999.0)
+    at.text_input(key="procf_activity_level").set_value("99999")
     at.button(key="proc_save").click()
     at.run()
     (message,) = [e.value for e in at.error]
