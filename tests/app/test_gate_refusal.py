@@ -52,7 +52,7 @@ def test_refused_submission_lists_each_blocking_finding_with_its_link(demo_data,
     at.run()
     assert not at.exception
     errors = [e.value for e in at.error]
-    assert t("approval.error_blocking_submit", lang, count=1, rules="DQ23") in errors, errors
+    assert t("approval.error_blocking_submit", lang, count=2, rules="DQ23, DQ34") in errors, errors
     assert t("approval.blocking_heading", lang) in [m.value for m in at.markdown]
     # the refusal's own list: "DQ23: <the finding's message>" (the quality tab prefixes the severity)
     with context(get_engine(), editor, steel) as ctx:
@@ -61,7 +61,8 @@ def test_refused_submission_lists_each_blocking_finding_with_its_link(demo_data,
     assert [m for m in errors if m.startswith("DQ23")] == [expected]
     assert proc.code in expected
     links = _links_to(at, proc)
-    assert len(links) == in_quality_tab + 1, [e.proto for e in at.get("page_link")]
+    # one more link per refused finding pointing at the process (DQ23 and DQ34)
+    assert len(links) == in_quality_tab + 2, [e.proto for e in at.get("page_link")]
     assert links[0].proto.label == t("entry.go_to_field", lang, page=t("page.processes", lang))
     with context(get_engine(), editor, steel) as ctx:
         assert list_periods(ctx)[0].status == "draft"  # nothing submitted

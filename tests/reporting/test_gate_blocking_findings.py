@@ -59,10 +59,12 @@ def test_submit_is_refused_while_dq23_is_open_and_lists_the_finding(shipped):
         submit_period(ctx, period_id=period.id, expected_version=get_period(ctx, period_id=period.id).version)
     err = exc.value
     assert err.key == "approval.error_blocking_submit"
-    assert [(f.rule, f.severity, f.path) for f in err.findings] == [("DQ23", "blocking", "processes[0].activity_level")]
-    assert err.params["count"] == 1 and err.params["rules"] == "DQ23"
-    assert err.params["findings"] == [{"rule": "DQ23", "key": "quality.shipments_exceed_production",
-                                       "path": "processes[0].activity_level", "params": err.findings[0].params}]
+    # shipping more than was produced is DQ23 (per process) and the plausibility rule DQ34 (per good)
+    assert [(f.rule, f.severity, f.path) for f in err.findings] == [("DQ23", "blocking", "processes[0].activity_level"),
+                                                                   ("DQ34", "blocking", "processes[0].activity_level")]
+    assert err.params["count"] == 2 and err.params["rules"] == "DQ23, DQ34"
+    assert err.params["findings"][0] == {"rule": "DQ23", "key": "quality.shipments_exceed_production",
+                                         "path": "processes[0].activity_level", "params": err.findings[0].params}
     json.dumps(err.params)  # a command can print the refusal as it stands
     assert err.findings[0].params["shipped"] == 1600 and err.findings[0].params["produced"] == 1000
     assert "DQ23" in error_text(err, "en") and "DQ23" in error_text(err, "zh")
@@ -88,7 +90,7 @@ def test_approval_checks_again_a_blocking_finding_that_appeared_after_submission
     with context(engine, owner, org) as ctx, pytest.raises(BlockingFindings) as exc:
         approve_period(ctx, period_id=period.id, expected_version=p.version)
     assert exc.value.key == "approval.error_blocking_approve"
-    assert [f.rule for f in exc.value.findings] == ["DQ23"]
+    assert [f.rule for f in exc.value.findings] == ["DQ23", "DQ34"]
     with context(engine, owner, org) as ctx:
         assert get_period(ctx, period_id=period.id).status == "submitted"
         assert ctx.session.exec(select(PeriodSnapshot).where(PeriodSnapshot.period_id == period.id)).first() is None

@@ -16,7 +16,6 @@ from core.i18n import t
 if TYPE_CHECKING:
     from tests.e2e.conftest import AppServer, AppServers
 
-pytest_plugins = ["tests.e2e.conftest"]
 OWNER = DEMO_USERS[0]
 LOCALES = {"en": "en-US", "zh": "zh-CN"}
 
