@@ -46,6 +46,8 @@ elif ov.periods:
     st.caption(tr("exports.snapshot", hash=ov.snapshot_hash, frozen_at=frozen_at))
 
     st.subheader(tr("exports.template_header"))
+    # The file asks for a full recalculation on opening (Excel, WPS); LibreOffice needs a hard recalculation.
+    st.caption(tr("exports.template_recalc_note"))
     tpl_key = f"exports_template_{ov.period_id}"
     if st.button(tr("exports.template_prepare"), key="exports_tpl_btn"):
         try:

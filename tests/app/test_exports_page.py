@@ -124,3 +124,12 @@ def test_a_snapshot_frozen_without_export_details_is_refused_on_the_page(approve
     assert not at.exception, [e.value for e in at.exception]
     assert t("frozen.error.incomplete", "en", year=2026, version=1) in _texts(at, "error")
     assert t("exports.csv_download", "en") not in _downloads(at)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_template_section_says_how_to_recalculate_in_libreoffice(approved_demo, language):
+    at = open_app("owner", language, "exports")
+    assert not at.exception, [e.value for e in at.exception]
+    note = t("exports.template_recalc_note", language)
+    assert note in _texts(at, "caption")
+    assert ("Recalculate Hard" if language == "en" else "强制重新计算") in note
