@@ -104,6 +104,27 @@ def enter_scenario(engine, user: User, org_id: uuid.UUID, period_id: uuid.UUID, 
                      supplier_installation="Supplier works", justification="supplier did not report actual data")
 
 
+
+STEEL_DEMO = "steel_2026.json"
+
+
+def steel_period(engine):
+    """An owner's organization with the demo steel scenario entered into a 2026 period of its Fuzhou mill, shipped to
+    one customer: returns (owner, org_id, period, customer, code → row id)."""
+    import json
+    from pathlib import Path
+
+    import core.demo
+
+    owner = make_user(engine, name="Wang Li")
+    org = make_org(engine, owner)
+    inst = make_installation(engine, owner, org, name="Fuzhou mill", country="CN")
+    period = make_period(engine, owner, org, installation_id=inst.id, year=2026)
+    customer = make_customer(engine, owner, org, name="Rheinstahl")
+    scenario = json.loads((Path(core.demo.__file__).parent / STEEL_DEMO).read_text(encoding="utf-8"))
+    ids = enter_scenario(engine, owner, org, period.id, scenario, customer_id=customer.id)
+    return owner, org, period, customer, ids
+
 # --- four-eyes approval --------------------------------------------------------------------------------------------
 
 def second_owner(engine, owner: User, org_id: uuid.UUID, *, name: str = "Second Owner") -> User:

@@ -2,9 +2,7 @@
 to rows, and one engine evaluation per render of the reporting page."""
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -25,27 +23,15 @@ from core.reporting.shipments import page_shipments
 from tests.factories import (
     add_member,
     context,
-    enter_scenario,
     make_customer,
-    make_installation,
-    make_org,
-    make_period,
     make_user,
+    steel_period,
 )
-
-DEMO = Path(__file__).resolve().parents[2] / "core" / "demo" / "steel_2026.json"
 
 
 @pytest.fixture
 def period_with_data(engine):
-    owner = make_user(engine, name="Wang Li")
-    org = make_org(engine, owner)
-    inst = make_installation(engine, owner, org, name="Fuzhou mill", country="CN")
-    period = make_period(engine, owner, org, installation_id=inst.id, year=2026)
-    customer = make_customer(engine, owner, org, name="Rheinstahl")
-    ids = enter_scenario(engine, owner, org, period.id, json.loads(DEMO.read_text(encoding="utf-8")),
-                         customer_id=customer.id)
-    return owner, org, period, customer, ids
+    return steel_period(engine)
 
 
 def _ship(ctx, period_id, customer_id, process_id, day, qty=1.0):

@@ -1,11 +1,9 @@
 """Numbers are refused, never altered: the strict parser, and every entry service that takes numbers as typed."""
 from __future__ import annotations
 
-import json
 import math
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -30,15 +28,9 @@ from core.reporting.rows import RowChange, RowErrors, apply_row_changes
 from db.reporting_models import ProcessInput, ProductionProcess, PurchasedPrecursor, Shipment, SourceStream
 from tests.factories import (
     context,
-    enter_scenario,
-    make_customer,
-    make_installation,
-    make_org,
-    make_period,
-    make_user,
+    steel_period,
 )
 
-DEMO = Path(__file__).resolve().parents[2] / "core" / "demo" / "steel_2026.json"
 ABSURD = ["1e308", "5e-324", "inf", "-inf", "nan", "Infinity", "NaN", "1e400"]
 NOT_NUMBERS = ["1,000", "１２", "1_000", "12 t", "--5", "0x10", "1e", ".", "e5", "五"]
 
@@ -86,14 +78,7 @@ def test_a_stored_number_shown_as_text_reads_back_identical(value):
 
 @pytest.fixture
 def steel(engine):
-    owner = make_user(engine, name="Wang Li")
-    org = make_org(engine, owner)
-    inst = make_installation(engine, owner, org, name="Fuzhou mill", country="CN")
-    period = make_period(engine, owner, org, installation_id=inst.id, year=2026)
-    customer = make_customer(engine, owner, org, name="Rheinstahl")
-    ids = enter_scenario(engine, owner, org, period.id, json.loads(DEMO.read_text(encoding="utf-8")),
-                         customer_id=customer.id)
-    return owner, org, period, customer, ids
+    return steel_period(engine)
 
 
 def _shipment(customer, ids, quantity) -> ShipmentData:

@@ -2,7 +2,6 @@
 basis; the demo organizations' periods have none."""
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -27,12 +26,7 @@ from core.reporting.shipments import page_shipments
 from db.session import Scope, scoped_session
 from tests.factories import (
     context,
-    enter_scenario,
-    make_customer,
-    make_installation,
-    make_org,
-    make_period,
-    make_user,
+    steel_period,
 )
 
 DEMO = Path(__file__).resolve().parents[2] / "core" / "demo" / "steel_2026.json"
@@ -40,14 +34,7 @@ DEMO = Path(__file__).resolve().parents[2] / "core" / "demo" / "steel_2026.json"
 
 @pytest.fixture
 def steel(engine):
-    owner = make_user(engine, name="Wang Li")
-    org = make_org(engine, owner)
-    inst = make_installation(engine, owner, org, name="Fuzhou mill", country="CN")
-    period = make_period(engine, owner, org, installation_id=inst.id, year=2026)
-    customer = make_customer(engine, owner, org, name="Rheinstahl")
-    ids = enter_scenario(engine, owner, org, period.id, json.loads(DEMO.read_text(encoding="utf-8")),
-                         customer_id=customer.id)
-    return owner, org, period, customer, ids
+    return steel_period(engine)
 
 
 def _blocking(ctx, period_id) -> list[tuple[str, str]]:
