@@ -3,6 +3,8 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 from core.i18n import LANGUAGES, catalogs, language_from_locale, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,3 +94,25 @@ def test_every_audited_action_and_entity_has_a_label():
     en = catalogs()["en"]
     assert sorted(a for a in actions if f"audit.event.{a}" not in en) == []
     assert sorted(e for e in entities if f"entity.{e}" not in en) == []
+
+
+def test_chinese_text_uses_fullwidth_punctuation():
+    """Between Chinese characters the catalogs write ，：；！？（） — "时间（UTC）", never "时间(UTC)"."""
+    from core.i18n.punctuation import halfwidth_marks, to_fullwidth
+
+    wrong = {k: (v, to_fullwidth(v)) for k, v in catalogs()["zh"].items() if halfwidth_marks(v)}
+    assert not wrong, "\n".join(f"{k}: {v} → {fixed}" for k, (v, fixed) in list(wrong.items())[:20])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("时间(UTC)", "时间（UTC）"),
+    ("您的角色只能查看,不能修改。", "您的角色只能查看，不能修改。"),
+    ("断裂:{reason}(已校验 {checked} 条)。", "断裂：{reason}（已校验 {checked} 条）。"),
+    ("CBAM 货物(法规 (EU) 2023/956 附件一)。", "CBAM 货物（法规（EU）2023/956 附件一）。"),
+    ("格式为“名称=数值; 名称=数值”。", "格式为“名称=数值; 名称=数值”。"),  # text to type stays as typed
+    ("https://example.eu/a:b, 10:00 UTC", "https://example.eu/a:b, 10:00 UTC"),  # no Chinese beside them
+])
+def test_fullwidth_rewrite(text, expected):
+    from core.i18n.punctuation import to_fullwidth
+
+    assert to_fullwidth(text) == expected
