@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from core.numbers import decimal_text
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -16,7 +18,9 @@ def neutralise(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, float):
+        return decimal_text(value)  # 3.3, never 3.3000000000000003
+    if isinstance(value, int | Decimal):
         return value
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text

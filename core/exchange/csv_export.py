@@ -20,6 +20,7 @@ from core.context import Context
 from core.exchange.frozen import Frozen, load_frozen
 from core.exchange.numbers import require_exportable
 from core.i18n import t
+from core.numbers import decimal_text
 
 BOM = "\ufeff"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -35,7 +36,7 @@ def cell(value: Any) -> str:
     if kind is str:  # the common cases first, by exact type (a 200,000-row export calls this 3 million times)
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if kind is float:
-        return repr(value)
+        return decimal_text(value)
     if kind is int or kind is Decimal:  # numbers stay numbers (a negative number is not a formula)
         return str(value)
     if value is None:
@@ -43,7 +44,7 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float, Decimal)):
-        return repr(float(value)) if isinstance(value, float) else str(value)
+        return decimal_text(value) if isinstance(value, float) else str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return neutralise(str(value))
@@ -70,7 +71,7 @@ COLUMNS = ("snapshot", "shipped_on", "quarter", "customer", "eori", "order_refer
            "basis", "process", "see_basis", "embedded_emissions", "certificates", "price_eur", "cost_eur")
 
 
-def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None) -> list[list[Any]]:
+def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None, lang: str = "en") -> list[list[Any]]:
     require_exportable(frozen.scenario)
     ev = evaluate_data(frozen.scenario)
     rows = []
@@ -80,7 +81,8 @@ def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None) -> list
         r = ev.imports[s.index]
         cust = frozen.customers.get(s.customer_id)
         rows.append([frozen.snapshot_hash, s.shipped_on, r.quarter, cust.name if cust else "",
-                     cust.eori if cust else "", s.order_reference, r.cn_code, r.quantity, r.basis,
+                     cust.eori if cust else "", s.order_reference, r.cn_code, r.quantity,
+                     t(f"entry.basis.{r.basis}", lang),  # "实际值", not "actual", on a Chinese export
                      s.line.get("process") or "", r.see_basis, r.embedded_emissions, r.certificates, r.price_eur,
                      r.cost_eur])
     return rows
@@ -88,7 +90,7 @@ def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None) -> list
 
 def shipments_csv_of(frozen: Frozen, *, customer_id: uuid.UUID | None, lang: str) -> CsvExport:
     header = [t(f"csv.column.{c}", lang) for c in COLUMNS]
-    rows = shipments_rows(frozen, customer_id)
+    rows = shipments_rows(frozen, customer_id, lang)
     who = frozen.customers[customer_id].eori if customer_id is not None else "all"
     name = f"shipments_{who}_{frozen.period.year}_v{frozen.period.version_no}.csv"
     require_exportable(rows, tiny=False)  # what the engine made of them too (a cost that overflowed)

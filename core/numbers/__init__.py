@@ -143,3 +143,21 @@ def number_text(value: Any) -> str:
         return ""
     text = repr(float(value)) if isinstance(value, float) else str(value)
     return text[:-2] if text.endswith(".0") else text
+
+
+# A double holds 15 significant decimal digits exactly (IEEE 754 binary64, DBL_DIG = 15): a computed value written
+# with 15 keeps every digit a person typed or a calculation means, and drops the binary noise of sums and products
+# (0.1 + 0.2 → "0.3", not "0.30000000000000004").
+EXPORT_SIGNIFICANT_DIGITS = 15
+
+
+def decimal_text(value: float) -> str:
+    """A computed float for an export cell: at most 15 significant digits, no trailing zeros, never binary noise."""
+    if value == 0:
+        return "0"  # never "-0"
+    text = format(value, f".{EXPORT_SIGNIFICANT_DIGITS}g")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        if -7 < int(exponent) < 21:  # a plain decimal, as spreadsheets and people write it
+            text = format(Decimal(text), "f")
+    return text

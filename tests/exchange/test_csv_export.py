@@ -51,3 +51,36 @@ def test_shipments_csv_from_the_frozen_period(sqlite_engine):
         assert float(row[7]) == 1000.0 and float(row[11]) > 0  # quantity and embedded emissions are numbers
     with context(sqlite_engine, team.dpo, team.org) as ctx, pytest.raises(PermissionDenied):
         shipments_csv(ctx, period_id=team.period.id)
+
+
+def test_computed_numbers_carry_no_binary_noise():
+    from core.dashboards.csv_export import to_csv
+
+    noisy = 0.1 + 0.2  # 0.30000000000000004
+    assert cell(noisy) == "0.3" and cell(3.3000000000000003) == "3.3"
+    assert cell(1234567.891) == "1234567.891" and cell(5e-05) == "0.00005" and cell(-0.0) == "0"
+    assert to_csv(["x"], [[noisy]]).decode("utf-8-sig") == "x\r\n0.3\r\n"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_shipments_csv_totals_agree_with_the_engine(sqlite_engine, lang):
+    from decimal import Decimal
+
+    from core.cbam import evaluate_data
+    from core.exchange.frozen import load_frozen
+    from core.i18n import t
+
+    team = approved_steel(sqlite_engine)
+    with team.ctx(team.viewer) as ctx:
+        export = shipments_csv(ctx, period_id=team.period.id, lang=lang)
+        ev = evaluate_data(load_frozen(ctx, team.period.id).scenario)
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8").removeprefix(BOM), newline="")))[1:]
+    assert rows
+    certificates = sum(float(r[12]) for r in rows)
+    assert certificates == pytest.approx(ev.total_certificates, rel=1e-12)
+    if ev.total_cost_eur is not None:
+        assert sum(Decimal(r[14]) for r in rows) == pytest.approx(ev.total_cost_eur)
+    for r in rows:
+        assert r[8] in {t("entry.basis.actual", lang), t("entry.basis.default", lang)}
+        for text in (r[7], r[10], r[11], r[12]):  # no cell written with more digits than a double holds
+            assert len(text.lstrip("-").replace(".", "").lstrip("0")) <= 15, text
