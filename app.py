@@ -6,6 +6,7 @@ import streamlit as st
 from core.i18n import LANGUAGES
 from core.identity import needs_onboarding
 from core.organizations import memberships_of
+from core.organizations.names import organization_name
 from core.settings import get_settings
 from ui.auth import local_mode_refused, oidc_providers, sign_in_local, sign_in_oidc, sign_out
 from ui.errors import database_errors
@@ -54,12 +55,11 @@ else:
     org_id = a.org_id if a.org_id in roles else (orgs[0][0].id if orgs else None)
     with st.sidebar:
         if len(orgs) > 1:
-            names = {org.id: (org.name_zh if lang() == "zh" else org.name_en) or org.name_en or org.name_zh
-                     for org, _ in orgs}
+            names = {org.id: organization_name(org, lang()) for org, _ in orgs}
             org_id = st.selectbox(tr("sidebar.organization"), list(names), index=list(names).index(org_id),
                                   format_func=names.get, key="sidebar_org")
         elif orgs:
-            st.caption(tr("sidebar.organization") + ": " + (orgs[0][0].name_zh or orgs[0][0].name_en))
+            st.caption(tr("sidebar.organization_named", name=organization_name(orgs[0][0], lang())))
     role = roles.get(org_id)
     if a.org_id != org_id or a.role != role:
         set_acting(Acting(a.user_id, a.issuer, a.subject, a.email, org_id, role))

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.dashboards import DEADLINE_SOURCE, portfolio_of
 from core.organizations import memberships_of
+from core.organizations.names import organization_name
 from ui.navigation import guard, page
 from ui.state import Acting, acting, context, lang, person_session, set_acting, tr
 
@@ -32,7 +33,7 @@ def _open(org_id, role) -> None:
 
 
 st.caption(tr("dash.portfolio_note", source=DEADLINE_SOURCE))
-names = {r.org_id: (r.name_zh if lang() == "zh" else r.name_en) or r.name_en or r.name_zh for r in rows}
+names = {r.org_id: organization_name(r, lang()) for r in rows}
 st.dataframe([{
     tr("dash.col.organization"): names[r.org_id], tr("dash.col.role"): tr(f"role.{r.role.value}"),
     tr("dash.col.periods"): r.periods if r.visible else None,
