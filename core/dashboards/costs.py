@@ -9,7 +9,7 @@ from decimal import Decimal
 from core.access import Permission
 from core.cbam.forecast import FORECAST_YEARS
 from core.context import Context
-from core.dashboards.emissions import FilterOptions, Table, _options, quarter_label
+from core.dashboards.emissions import FilterOptions, Table, _category, _options, quarter_label
 from core.dashboards.evaluations import org_cached, period_forecast
 from core.dashboards.filters import Filters
 from core.dashboards.results import engine_stamp, select_results
@@ -90,7 +90,7 @@ def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]])
         cost += c
         if g.cost_eur is None:
             unpriced += g.certificates
-        cat = ref.category_of(g.cn_code) or ""
+        cat = _category(ref.category_of(g.cn_code))
         by_customer[sel.customers.get(g.customer_id, "")][0] += g.certificates
         by_customer[sel.customers.get(g.customer_id, "")][1] += c
         by_good[(g.cn_code, cat)][0] += g.certificates
@@ -114,12 +114,12 @@ def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]])
         Table(("dash.col.customer", "dash.col.certificates", "dash.col.cost_eur"),
               sorted((k, v[0], v[1]) for k, v in by_customer.items())),
         Table(("dash.col.cn_code", "dash.col.goods_category", "dash.col.certificates", "dash.col.cost_eur"),
-              sorted((k[0], k[1], v[0], v[1]) for k, v in by_good.items())),
+              sorted((k[0], k[1], v[0], v[1]) for k, v in by_good.items()), keyed=("dash.col.goods_category",)),
         Table(("dash.col.quarter", "dash.col.certificates", "dash.col.cost_eur", "dash.col.unpriced_certificates"),
               sorted((k, v[0], v[1], v[2]) for k, v in by_quarter.items())),
         forecast_rows, ref.parameters["cbam_factor"]["source"],
         Table(("dash.col.cn_code", "dash.col.goods_category", "dash.col.actual_t", "dash.col.cost_actual_eur",
-               "dash.col.cost_default_eur", "dash.col.saving_eur"), saving_rows),
+               "dash.col.cost_default_eur", "dash.col.saving_eur"), saving_rows, keyed=("dash.col.goods_category",)),
         sum((r[5] for r in saving_rows), Decimal(0)),
     )
 

@@ -12,7 +12,7 @@ from core.dashboards import aggregates as agg
 from core.dashboards.evaluations import org_cached, period_findings_counts
 from core.dashboards.filters import Filters
 from core.dashboards.results import Selection, customer_stamp, select_results
-from core.reporting.common import reference
+from core.reporting.common import category_key, reference
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class Table:
     columns: tuple[str, ...]
     rows: list[tuple] = field(default_factory=list)
     keyed: tuple[str, ...] = ()  # columns whose cells are message keys to translate
+
+
+def _category(name: str | None) -> str:
+    """A goods category as the message key of its name: the page shows it in the reader's language."""
+    return category_key(name) if name else ""
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,11 @@ def _emissions(ctx: Context, filters: Filters) -> EmissionsDashboard:
             continue
         ee += g.embedded_emissions
         by_inst[(names.get(g.installation_id, ("", ""))[0], quarter_label(g.year, g.quarter))] += g.embedded_emissions
-        by_good[(g.cn_code, ref.category_of(g.cn_code) or "", quarter_label(g.year, g.quarter))] += g.embedded_emissions
+        by_good[(g.cn_code, _category(ref.category_of(g.cn_code)), quarter_label(g.year, g.quarter))] += g.embedded_emissions
     see_rows = []
     for p in sel.periods:
         for good in sel.evaluations[p.id].goods:
-            see_rows.append((names.get(p.installation_id, ("", ""))[0], p.year, good.cn_code, good.goods_category,
+            see_rows.append((names.get(p.installation_id, ("", ""))[0], p.year, good.cn_code, _category(good.goods_category),
                              good.see_total, good.cbam_basis, good.default_value, good.benchmark))
     share_rows = []
     for p in sel.periods:
@@ -102,10 +107,10 @@ def _emissions(ctx: Context, filters: Filters) -> EmissionsDashboard:
         Table(("dash.col.installation", "dash.col.quarter", "dash.col.embedded_emissions"),
               sorted((k[0], k[1], v) for k, v in by_inst.items())),
         Table(("dash.col.cn_code", "dash.col.goods_category", "dash.col.quarter", "dash.col.embedded_emissions"),
-              sorted((k[0], k[1], k[2], v) for k, v in by_good.items())),
+              sorted((k[0], k[1], k[2], v) for k, v in by_good.items()), keyed=("dash.col.goods_category",)),
         Table(("dash.col.installation", "dash.col.year", "dash.col.cn_code", "dash.col.goods_category",
                "dash.col.see_total", "dash.col.cbam_basis", "dash.col.default_value", "dash.col.benchmark"),
-              see_rows),
+              see_rows, keyed=("dash.col.goods_category",)),
         Table(("dash.col.installation", "dash.col.year", "dash.col.actual_t", "dash.col.default_t",
                "dash.col.default_share"), share_rows),
         completeness_table(ctx, sel),

@@ -138,3 +138,18 @@ def test_portfolio_lists_only_member_organizations_each_in_its_own_scope(engine)
     assert ra.overdue == 1  # the 2026 draft after 30 September 2027
     assert ra.shipments == 14 and ra.cost_eur > 0
     assert not rb.visible and rb.periods == 0  # a DPO's role does not include reporting data
+
+
+def test_goods_categories_are_named_in_the_readers_language(engine):
+    """Category cells are catalog keys the page translates: 钢铁制品 on the Chinese UI, never the English name."""
+    from core.i18n import catalogs, t
+
+    ds = build(engine)
+    with context(engine, ds.owner, ds.org) as ctx:
+        em = emissions_dashboard(ctx)
+        co = costs_dashboard(ctx)
+    for table in (em.by_good, em.see, co.by_good, co.savings):
+        assert "dash.col.goods_category" in table.keyed
+        cells = {row[table.columns.index("dash.col.goods_category")] for row in table.rows}
+        assert cells and all(c in catalogs()["zh"] and c in catalogs()["en"] for c in cells), cells
+        assert all(t(c, "zh") != t(c, "en") for c in cells)
