@@ -3,6 +3,7 @@ organization and shows its emissions dashboard."""
 import streamlit as st
 
 from core.dashboards import DEADLINE_SOURCE, portfolio_of
+from core.i18n import Term
 from core.organizations import memberships_of
 from core.organizations.names import organization_name
 from ui.navigation import guard, page
@@ -32,7 +33,7 @@ def _open(org_id, role) -> None:
     st.session_state["portfolio_open"] = True
 
 
-st.caption(tr("dash.portfolio_note", source=DEADLINE_SOURCE))
+st.caption(tr("dash.portfolio_note", source=Term(DEADLINE_SOURCE)))
 names = {r.org_id: organization_name(r, lang()) for r in rows}
 st.dataframe([{
     tr("dash.col.organization"): names[r.org_id], tr("dash.col.role"): tr(f"role.{r.role.value}"),

@@ -14,6 +14,7 @@ from core.dashboards.evaluations import org_cached, period_forecast
 from core.dashboards.filters import Filters
 from core.dashboards.results import engine_stamp, select_results
 from core.errors import ValidationFailed
+from core.i18n import Term
 from core.numbers import PRICE_EUR, number_error
 from core.reporting.common import reference
 
@@ -27,6 +28,9 @@ DEFAULT_PRICE_PATHS: dict[str, dict[int, float]] = {
     for name, rate in (("low", -0.03), ("base", 0.05), ("high", 0.10))
 }
 
+# Directive 2003/87/EC Art. 10a(1a), the CBAM factor (the engine's parameters.json names the same source)
+CBAM_FACTOR_SOURCE = Term("dash.source.cbam_factor")
+
 
 @dataclass(frozen=True)
 class CostsDashboard:
@@ -38,7 +42,7 @@ class CostsDashboard:
     by_good: Table
     by_quarter: Table
     forecast: Table
-    cbam_factor_source: str
+    cbam_factor_source: Term  # a catalog key: the legal source in the person's language
     savings: Table
     saving_eur: Decimal
 
@@ -117,7 +121,7 @@ def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]])
               sorted((k[0], k[1], v[0], v[1]) for k, v in by_good.items()), keyed=("dash.col.goods_category",)),
         Table(("dash.col.quarter", "dash.col.certificates", "dash.col.cost_eur", "dash.col.unpriced_certificates"),
               sorted((k, v[0], v[1], v[2]) for k, v in by_quarter.items())),
-        forecast_rows, ref.parameters["cbam_factor"]["source"],
+        forecast_rows, CBAM_FACTOR_SOURCE,
         Table(("dash.col.cn_code", "dash.col.goods_category", "dash.col.actual_t", "dash.col.cost_actual_eur",
                "dash.col.cost_default_eur", "dash.col.saving_eur"), saving_rows, keyed=("dash.col.goods_category",)),
         sum((r[5] for r in saving_rows), Decimal(0)),

@@ -30,7 +30,9 @@ from db.session import Scope, scoped_session
 # is due by 30 September of Y + 1 (Reg. (EU) 2023/956 Art. 6(1) as amended by Reg. (EU) 2025/2083; domain reference
 # §3.1). A period not approved by then is overdue: its importers declare without the installation's verified data.
 DECLARATION_MONTH, DECLARATION_DAY = 9, 30
-DEADLINE_SOURCE = "Reg. (EU) 2023/956 Art. 6(1) as amended by Reg. (EU) 2025/2083: annual declaration by 30 September"
+# Regulation (EU) 2023/956 Art. 6(1) as amended by Regulation (EU) 2025/2083: the annual declaration is due by
+# 30 September of the following year. The note names it as a catalog key, so it reads in the person's language.
+DEADLINE_SOURCE = "dash.source.declaration_deadline"
 
 
 def declaration_deadline(year: int) -> date:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from core.i18n import t
 from tests.app.conftest import APP, open_app
 
@@ -97,3 +99,17 @@ def test_audit_log_counts_its_events_once_per_render(demo_data):
     assert len(counts) == 1, counts
     assert at.number_input(key="audit_page").value == 1
     assert at.dataframe[0].value.shape[0] > 0
+
+
+@pytest.mark.parametrize(("page", "note", "source"), [
+    ("costs", "dash.phase_in_source", "dash.source.cbam_factor"),
+    ("portfolio", "dash.portfolio_note", "dash.source.declaration_deadline"),
+])
+def test_legal_notes_read_in_the_ui_language(demo_data, page, note, source):
+    for lang in ("zh", "en"):
+        at = open_app("owner", lang, page)
+        assert not at.exception
+        captions = [c.value for c in at.caption]
+        assert t(note, lang, source=t(source, lang)) in captions
+    zh = t(note, "zh", source=t(source, "zh"))
+    assert not any(word in zh for word in ("Directive", "Regulation", "Reg.", "Art.", "via", "domain"))
