@@ -37,10 +37,26 @@ class Term(str):
     __slots__ = ()
 
 
+# The parameters a count may come in, in the order a message's grammatical number follows them.
+PLURAL_PARAMS = ("count", "files", "changes", "checked", "total")
+
+
+def _singular_key(key: str, params: dict) -> str:
+    """`key.one` when the message counts exactly one thing ("1 change", not "1 changes"). Chinese has no plural
+    forms, so only the English catalog has `.one` variants; a language without one falls back to `key`."""
+    for name in PLURAL_PARAMS:
+        if name in params:
+            value = params[name]
+            return key + ".one" if isinstance(value, int) and not isinstance(value, bool) and value == 1 else key
+    return key
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     if lang == PSEUDO:
         return "⟦" + t(key, "en", **params) + "⟧"
     cat = catalogs().get(lang) or catalogs()[DEFAULT_LANGUAGE]
+    if params and (one := _singular_key(key, params)) != key and one in cat:
+        key = one
     text = cat.get(key)
     if text is None:
         text = catalogs()["en"].get(key, key)

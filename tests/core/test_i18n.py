@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_catalogs_have_the_same_keys():
     cats = catalogs()
     en, zh = set(cats["en"]), set(cats["zh"])
-    assert sorted(en - zh) == [], "missing in Chinese"
+    # English singular forms (`key.one`, "1 change") have no Chinese twin: Chinese has no grammatical number
+    singular = {k for k in en if k.endswith(".one")}
+    assert sorted(k for k in singular if k.removesuffix(".one") not in en or k.removesuffix(".one") not in zh) == []
+    assert sorted(en - zh - singular) == [], "missing in Chinese"
     assert sorted(zh - en) == [], "missing in English"
 
 
@@ -38,8 +41,27 @@ def test_no_catalog_overrides_another():
 def test_placeholders_match_between_languages():
     cats = catalogs()
     fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
-    mismatched = [k for k in cats["en"] if fields(cats["en"][k]) != fields(cats["zh"].get(k, ""))]
+    mismatched = [k for k in cats["en"]
+                  if not k.endswith(".one") and fields(cats["en"][k]) != fields(cats["zh"].get(k, ""))]
     assert mismatched == []
+    # a singular form names no field its plural lacks
+    assert [k for k in cats["en"] if k.endswith(".one")
+            and not fields(cats["en"][k]) <= fields(cats["en"][k.removesuffix(".one")])] == []
+
+
+@pytest.mark.parametrize("key", ["entry.saved_rows", "exports.requests_overdue", "approval.error_blocking_submit",
+                                 "audit.verify_ok", "evidence.pack_download", "data_import.no_problems"])
+def test_counts_read_right_in_both_languages(key):
+    params = {"count": 1, "files": 1, "changes": 1, "checked": 1, "rules": "DQ23", "quarter": 1}
+    one = t(key, "en", **params)
+    assert "(s)" not in one and not re.search(r"\b1 \w+s\b", one), one
+    many = t(key, "en", **{k: (3 if isinstance(v, int) else v) for k, v in params.items()})
+    assert "(s)" not in many and many != one
+    assert t(key, "zh", **params) != one  # Chinese keeps its one form
+
+
+def test_no_english_message_hedges_its_number():
+    assert [k for k, v in catalogs()["en"].items() if "(s)" in v] == []
 
 
 def test_no_empty_or_untranslated_chinese():
