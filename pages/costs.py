@@ -7,7 +7,8 @@ import streamlit as st
 from core.dashboards import DEFAULT_PRICE_PATHS, PATHS, costs_dashboard, filter_options
 from core.errors import DomainError, ValidationFailed
 from core.numbers import number_text
-from ui.dashboards import bars, chart, frame, url_filters
+from core.numbers.display import shown
+from ui.dashboards import bars, chart, table, url_filters
 from ui.navigation import guard
 from ui.state import context, tr
 
@@ -41,10 +42,10 @@ except DomainError as e:
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("dash.kpi.certificates"), f"{dash.certificates:,.1f}")
-c2.metric(tr("dash.kpi.cost"), f"EUR {dash.cost_eur:,.0f}")
-c3.metric(tr("dash.kpi.unpriced_certificates"), f"{dash.unpriced_certificates:,.1f}")
-c4.metric(tr("dash.kpi.saving"), f"EUR {dash.saving_eur:,.0f}")
+c1.metric(tr("dash.kpi.certificates"), shown(dash.certificates, "tco2e"))
+c2.metric(tr("dash.kpi.cost"), f"EUR {shown(dash.cost_eur, 'eur')}")
+c3.metric(tr("dash.kpi.unpriced_certificates"), shown(dash.unpriced_certificates, "tco2e"))
+c4.metric(tr("dash.kpi.saving"), f"EUR {shown(dash.saving_eur, 'eur')}")
 
 cost, certs = tr("dash.col.cost_eur"), tr("dash.col.certificates")
 chart(dash.by_customer, "costs_by_customer", "dash.chart.by_customer",
@@ -78,4 +79,4 @@ chart(dash.savings, "actual_vs_default", "dash.chart.savings",
       lambda df: bars(df, tr("dash.col.cn_code"), [tr("dash.col.cost_actual_eur"), tr("dash.col.cost_default_eur")],
                       barmode="group", y_title=cost))
 if dash.savings.rows:
-    st.dataframe(frame(dash.savings), hide_index=True, width="stretch")
+    table(dash.savings)

@@ -3,7 +3,8 @@ the benchmark; the share priced on default values; data completeness and open fi
 import streamlit as st
 
 from core.dashboards import emissions_dashboard, filter_options
-from ui.dashboards import bars, chart, download, frame, url_filters
+from core.numbers.display import shown
+from ui.dashboards import bars, chart, download, table, url_filters
 from ui.navigation import guard
 from ui.state import context, tr
 
@@ -15,10 +16,10 @@ with context() as ctx:  # one session for the filter options and the dashboard
     dash = emissions_dashboard(ctx, filters=flt)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("dash.kpi.quantity"), f"{dash.quantity_t:,.1f}")  # units in the labels: the columns are narrow
-c2.metric(tr("dash.kpi.embedded_emissions"), f"{dash.embedded_emissions:,.1f}")
-c3.metric(tr("dash.kpi.default_share"), "–" if dash.default_share is None else f"{dash.default_share:.1%}")
-c4.metric(tr("dash.kpi.unpriced"), f"{dash.unpriced_t:,.1f}")
+c1.metric(tr("dash.kpi.quantity"), shown(dash.quantity_t, "t"))  # units in the labels: the columns are narrow
+c2.metric(tr("dash.kpi.embedded_emissions"), shown(dash.embedded_emissions, "tco2e"))
+c3.metric(tr("dash.kpi.default_share"), "—" if dash.default_share is None else f"{dash.default_share:.1%}")
+c4.metric(tr("dash.kpi.unpriced"), shown(dash.unpriced_t, "t"))
 
 ee, q, inst, good = (tr("dash.col.embedded_emissions"), tr("dash.col.quarter"), tr("dash.col.installation"),
                      tr("dash.col.cn_code"))
@@ -41,7 +42,7 @@ chart(dash.default_share_by_period, "default_share", "dash.chart.default_share",
 
 st.subheader(tr("dash.chart.completeness"))
 if dash.completeness.rows:
-    st.dataframe(frame(dash.completeness), hide_index=True, width="stretch")
+    table(dash.completeness)
     download(dash.completeness, "completeness", key="csv_completeness")
 else:
     st.info(tr("dash.no_data"), icon=":material/info:")

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.dashboards import FilterOptions, Filters, Table, to_csv
+from core.dashboards.emissions import COLUMN_UNITS
+from core.numbers.display import printf
 from ui.state import lang, tr
 
 ALL = ""
@@ -54,6 +56,23 @@ def frame(table: Table) -> pd.DataFrame:
             cells[i] = tr(cells[i])
         rows.append(cells)
     return pd.DataFrame(rows, columns=[tr(c) for c in table.columns])
+
+
+def number_columns(table: Table) -> dict:
+    """Column formats for st.dataframe: thousands separators and the unit's precision (core.numbers.display);
+    shares as percentages."""
+    config = {}
+    for col in table.columns:
+        if unit := COLUMN_UNITS.get(col):
+            config[tr(col)] = st.column_config.NumberColumn(format=printf(unit))
+        elif col == "dash.col.default_share":
+            config[tr(col)] = st.column_config.NumberColumn(format="percent")
+    return config
+
+
+def table(table: Table) -> None:
+    """A dashboard table as people read it: translated, every figure to its unit's precision."""
+    st.dataframe(frame(table), hide_index=True, width="stretch", column_config=number_columns(table))
 
 
 def download(table: Table, name: str, key: str) -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.errors import DomainError
 from core.i18n import error_text
+from core.numbers.display import shown
 from core.reporting import LiveResults, live_results
 from db.reporting_models import ReportingPeriod
 from ui.comments import comment_action
@@ -29,8 +30,8 @@ def show_results(results: LiveResults, *, codes: list[str] | None = None,
     """Totals, the SEE table and the explanations; `codes` limits the processes shown. With `period`, reviewers get
     a "comment" action on each process's figures (`processes[i]`, i its place in the scenario)."""
     c1, c2 = st.columns(2)
-    c1.metric(tr("reporting.certificates"), f"{results.total_certificates:,.1f}")
-    c2.metric(tr("reporting.cost"), "—" if results.total_cost_eur is None else f"€ {results.total_cost_eur:,.2f}")
+    c1.metric(tr("reporting.certificates"), shown(results.total_certificates, "tco2e"))
+    c2.metric(tr("reporting.cost"), "—" if results.total_cost_eur is None else f"€ {shown(results.total_cost_eur, 'eur')}")
     processes = [p for p in results.processes if codes is None or p.code in codes]
     st.dataframe([{tr("reporting.process"): f"{p.code} {p.name}", tr("reporting.cn_code"): p.cn_code or "",
                    tr("reporting.see_direct"): round(p.see_direct, 6), tr("reporting.see_indirect"):

@@ -135,3 +135,17 @@ def completeness_table(ctx: Context, sel: Selection) -> Table:
                   "dash.col.processes", "dash.col.shipments", "dash.col.engine", "dash.col.blocking",
                   "dash.col.warnings", "dash.col.open_comments"), rows,
                  keyed=("dash.col.status", "dash.col.engine"))
+
+
+# The unit of each figure column of the dashboards' tables (core.numbers.display rounds what is shown by it).
+COLUMN_UNITS = {
+    "dash.col.actual_t": "t", "dash.col.default_t": "t", "dash.col.quantity": "t",
+    "dash.col.embedded_emissions": "tco2e", "dash.col.certificates": "tco2e",
+    "dash.col.unpriced_certificates": "tco2e",
+    "dash.col.cost_eur": "eur", "dash.col.cost_actual_eur": "eur", "dash.col.cost_default_eur": "eur",
+    "dash.col.saving_eur": "eur", "dash.col.price_eur": "eur",
+    "dash.col.see_total": "tco2e_per_t", "dash.col.cbam_basis": "tco2e_per_t", "dash.col.default_value": "tco2e_per_t",
+    "dash.col.benchmark": "tco2e_per_t",
+    "dash.col.shipments": "count", "dash.col.processes": "count", "dash.col.blocking": "count",
+    "dash.col.warnings": "count", "dash.col.open_comments": "count",
+}
