@@ -20,7 +20,7 @@ from db.reporting_models import Customer, Shipment
 EU_MEMBER_STATES = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split())
 ARCHIVED, DELETED = "archived", "deleted"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value (fullmatch)
 
 
 class CustomerData(BaseModel):
@@ -68,7 +68,7 @@ def _validate(ctx: Context, data: CustomerData, current_id: uuid.UUID | None) ->
         errors["country"] = ("reporting.error_country_not_eu", {"country": v["country"]})
     if v["representative_eori"] and (err := validate_eori(v["representative_eori"])):
         errors["representative_eori"] = err
-    if v["contact_email"] and not _EMAIL.match(v["contact_email"]):
+    if v["contact_email"] and not _EMAIL.fullmatch(v["contact_email"]):
         errors["contact_email"] = ("validation.email_format", {})
     if errors:
         raise ValidationFailed(errors)

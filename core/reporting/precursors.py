@@ -54,7 +54,7 @@ def _validate_precursor(ctx: Context, period_id: uuid.UUID, data: PurchasedPrecu
     ref = reference()
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     code = data.code.strip()
-    if not CODE_PATTERN.match(code):
+    if not CODE_PATTERN.fullmatch(code):
         errors["code"] = ("reporting.error_code_format", {"value": data.code})
     elif code_taken(ctx, period_id, code, except_id=current_id):
         errors["code"] = ("reporting.error_code_taken", {"value": code})

@@ -87,7 +87,7 @@ def _validate(ctx: Context, period_id: uuid.UUID, data: ProcessData, current: Pr
     ref = reference()
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     code = data.code.strip()
-    if not CODE_PATTERN.match(code):
+    if not CODE_PATTERN.fullmatch(code):
         errors["code"] = ("reporting.error_code_format", {"value": data.code})
     elif code_taken(ctx, period_id, code, except_id=current.id if current else None):
         errors["code"] = ("reporting.error_code_taken", {"value": code})

@@ -20,7 +20,7 @@ from core.exchange.template.package import col_index, split_ref
 from core.exchange.template.writer import template_lists
 from core.numbers import NumberField, NumberRefused, parse_number
 
-_PREC_NAME = re.compile(r"^(.*?)\s*\[CN (\d{8}(?:\d{2})?)\]$")
+_PREC_NAME = re.compile(r"(.*?)\s*\[CN ([0-9]{8}(?:[0-9]{2})?)\]")  # whole string (fullmatch)
 _STREAM_NAME = re.compile(r"^\[([^\]]+)\]\s*(.*)$")
 # a number cell of a filled template: any sign (mass-balance outputs), no figure beyond 1e12, none below 1e-12
 _CELL = NumberField("", "any", 1e12, 12)
@@ -175,7 +175,7 @@ def import_template(source: str | Path | bytes) -> dict[str, Any]:
         cat = a.text(row, m.PREC_CATEGORY_COL)
         if cat:
             name = a.text(row, m.PREC_NAME_COL) or f"PP{k + 1}"
-            hit = _PREC_NAME.match(name)
+            hit = _PREC_NAME.fullmatch(name)
             pid, cn = (hit.group(1), hit.group(2)) if hit else (name, None)
             pslots.append((k, pid, _category(cat), cn, a.text(row, m.PREC_COUNTRY_COL) or ""))
     cn_of: dict[str, str] = {}
