@@ -13,6 +13,7 @@ from core.context import Context
 from core.errors import ConcurrentChange, ValidationFailed
 from core.records import delete, get_scoped, insert, versioned_update, who
 from core.validation import validate_country, validate_eori
+from core.validation.text import check_changes
 from db.reporting_models import Customer, Shipment
 
 # The Member States: a CBAM declarant is established in one (Reg. (EU) 2023/956 Art. 5(1), Art. 17(2)(a));
@@ -48,6 +49,7 @@ class CustomerData(BaseModel):
 
 
 def _validate(ctx: Context, data: CustomerData, current_id: uuid.UUID | None) -> None:
+    check_changes(Customer, data.model_dump())  # as typed, before any query (PostgreSQL refuses a NUL)
     v = data.values()
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     if not v["name"]:

@@ -22,6 +22,7 @@ from core.reporting.common import (
     positive,
     reference,
 )
+from core.validation.text import check_changes
 from db.reporting_models import ProcessInput, ProductionProcess, PurchasedPrecursor, Shipment, SourceStream
 
 # Heat, waste gas and electricity fields (template sheet D_Processes; units as in `cbam-scenario/1`).
@@ -84,6 +85,7 @@ def code_taken(ctx: Context, period_id: uuid.UUID, code: str, *, except_id: uuid
 
 
 def _validate(ctx: Context, period_id: uuid.UUID, data: ProcessData, current: ProductionProcess | None) -> None:
+    check_changes(ProductionProcess, data.model_dump())  # as typed, before any query (PostgreSQL refuses a NUL)
     ref = reference()
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     code = data.code.strip()

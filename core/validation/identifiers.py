@@ -30,7 +30,7 @@ def validate_eori(value: str | None) -> Error:
     if not value:
         return None
     v = value.strip().upper()
-    if not v.isascii() or not _EORI.fullmatch(v):
+    if not value.isascii() or not _EORI.fullmatch(v):
         return ("validation.eori_format", {"value": value})
     if v[:2] not in COUNTRIES:
         return ("validation.eori_country", {"country": v[:2]})
@@ -53,7 +53,7 @@ def validate_uscc(value: str | None) -> Error:
     if not value:
         return None
     v = value.strip().upper()
-    if len(v) != 18 or not v.isascii() or not _USCC.fullmatch(v):
+    if len(v) != 18 or not value.isascii() or not _USCC.fullmatch(v):
         return ("validation.uscc_format", {"value": value})
     if uscc_check_char(v[:17]) != v[17]:
         return ("validation.uscc_check_digit", {"value": value})
@@ -68,7 +68,7 @@ def validate_unlocode(value: str | None, country: str | None = None) -> Error:
     if not value:
         return None
     v = value.replace(" ", "").upper()
-    if not v.isascii() or not _UNLOCODE.fullmatch(v):
+    if not value.isascii() or not _UNLOCODE.fullmatch(v):
         return ("validation.unlocode_format", {"value": value})
     if v[:2] not in COUNTRIES:
         return ("validation.unlocode_country_unknown", {"country": v[:2]})
