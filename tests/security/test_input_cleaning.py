@@ -108,6 +108,9 @@ def test_the_profile_name_is_held_to_the_rule(engine):
 
 @pytest.mark.parametrize("typed", ["72083900\n", "٧٢٠٨٣٩٠٠", "７２０８３９００", "72083900\x00"])
 def test_a_cn_code_is_ascii_digits_and_nothing_after(typed):
+    from core.cbam.scenario import CN_PATTERN
+
+    assert CN_PATTERN.fullmatch(typed) is None and CN_PATTERN.fullmatch("72083900")
     assert cn_error(typed, load_reference()) is not None
     assert cn_error("72083900", load_reference()) is None
 
