@@ -15,7 +15,7 @@ from core.context import Context
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.records import insert, versioned_update
 from core.validation import validate_eori, validate_uscc
-from core.validation.text import text_problem
+from core.validation.text import check_changes, text_problem
 from db.models import Membership, Organization, User
 from db.session import Scope, rescope
 
@@ -38,6 +38,7 @@ class OrganizationData(BaseModel):
     signature_place: str = Field(default="", max_length=128)
 
     def validate_fields(self) -> None:
+        check_changes(Organization, self.model_dump())  # the text as typed (core/validation/text.py)
         errors = {}
         if not self.name_zh.strip() and not self.name_en.strip():
             errors["name_zh"] = ("validation.org_name_required", {})

@@ -140,3 +140,14 @@ def test_a_scenario_cn_code_with_a_newline_is_refused():
 
     with pytest.raises(ScenarioError):
         parse_parameters({"benchmarks": {"72083900\n": {"column_a": 1.0}}})
+
+
+def test_an_organization_name_ending_in_a_control_character_is_refused_not_trimmed(engine, org):
+    from core.organizations.service import OrganizationData, get_organization, update_organization
+
+    owner, org_id = org
+    with context(engine, owner, org_id) as ctx:
+        version = get_organization(ctx).version
+    with pytest.raises(ValidationFailed) as refused, context(engine, owner, org_id) as ctx:
+        update_organization(ctx, OrganizationData(name_en="Acme Steel\x85"), expected_version=version)
+    assert refused.value.errors["name_en"] == ("validation.text_control", {"position": 11, "char": "U+0085"})
