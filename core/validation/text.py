@@ -8,7 +8,6 @@ comment never reaches the database (PostgreSQL would refuse the NUL and the over
 """
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from core.errors import ValidationFailed
@@ -20,7 +19,7 @@ EMAIL_MAX = 254
 NAME_MAX = 200
 # comments, notes, request subjects and other free text without a column length
 NOTE_MAX = 5000
-# an imported cell that lands in no bounded column (the registry's widest free-text element is an..512)
+# an imported cell before it reaches a field (the field's own limit applies when it is saved)
 CELL_MAX = 5000
 
 # fields in which a person may type several lines (a tab or a line break is text there, not a control)
@@ -35,8 +34,12 @@ def _is_email_field(field: str) -> bool:
 
 
 def limit_for(field: str, column_length: int | None = None) -> int:
-    """The maximum length of `field`: its column's length, narrowed by the standard for e-mail addresses."""
-    limit = column_length or NOTE_MAX
+    """The maximum length of `field`: its column's length (else 200 for a name, 5,000 for other text), narrowed
+    by the standard for e-mail addresses."""
+    if column_length:
+        limit = column_length
+    else:
+        limit = NAME_MAX if field == "name" or field.endswith("_name") else NOTE_MAX
     if _is_email_field(field):
         limit = min(limit, EMAIL_MAX)
     return limit
@@ -48,10 +51,9 @@ def bad_character(value: str, *, multiline: bool = False) -> tuple[int, str] | N
         code = ord(ch)
         if multiline and ch in "\t\n\r":
             continue
-        # C0 (0–31), DEL and C1 (127–159), lone surrogates (Python keeps them from a bad decode)
-        if code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF:
-            return i + 1, f"U+{code:04X}"
-        if code in (0xFFFE, 0xFFFF) or unicodedata.category(ch) == "Cs":
+        # C0 (0–31), DEL and C1 (127–159), lone surrogates (Python keeps them from a bad decode), and the two
+        # noncharacters XML cannot carry either
+        if code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
             return i + 1, f"U+{code:04X}"
     return None
 
