@@ -151,3 +151,29 @@ def test_an_organization_name_ending_in_a_control_character_is_refused_not_trimm
     with pytest.raises(ValidationFailed) as refused, context(engine, owner, org_id) as ctx:
         update_organization(ctx, OrganizationData(name_en="Acme Steel\x85"), expected_version=version)
     assert refused.value.errors["name_en"] == ("validation.text_control", {"position": 11, "char": "U+0085"})
+
+
+def test_every_refused_field_is_named_in_both_languages():
+    """A field error reads "Name: …" / "名称：…", never a bare message the person cannot place on the form."""
+    import re
+    from pathlib import Path
+
+    from sqlmodel import SQLModel
+    from sqlmodel.sql.sqltypes import AutoString
+
+    from core.i18n import catalogs
+
+    root = Path(__file__).resolve().parents[2] / "core"
+    fields = set()
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        fields |= set(re.findall(r'errors\["([a-z_]+)"\]', text))
+        fields |= set(re.findall(r'ValidationFailed\(\{"([a-z_]+)"', text))
+    # every typed text column can be refused by the text rule
+    fields |= {c.key for t in SQLModel.metadata.sorted_tables for c in t.columns if isinstance(c.type, AutoString)
+               and t.name not in ("audit_event", "period_snapshot", "consent_record")}
+    fields -= {"issuer", "subject", "storage_key", "sha256", "hash", "prev_hash", "snapshot_hash", "media_type",
+               "answer_snapshot_hash", "status", "chain", "deleted_reason", "kind", "policy_version"}
+    for lang in ("en", "zh"):
+        missing = sorted(f for f in fields if f"field.{f}" not in catalogs()[lang])
+        assert missing == [], lang
