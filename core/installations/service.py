@@ -33,7 +33,7 @@ class InstallationData(BaseModel):
 
 
 def _validate(ctx: Context, data: InstallationData, current_id: uuid.UUID | None) -> None:
-    check_changes(Installation, data.model_dump())  # as typed, before any query (PostgreSQL refuses a NUL)
+    check_changes(Installation, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     errors = {}
     name = data.name.strip()
     if not name:

@@ -38,7 +38,7 @@ class OrganizationData(BaseModel):
     signature_place: str = Field(default="", max_length=128)
 
     def validate_fields(self) -> None:
-        check_changes(Organization, self.model_dump())  # the text as typed (core/validation/text.py)
+        check_changes(Organization, dict(self))  # the text as typed (core/validation/text.py)
         errors = {}
         if not self.name_zh.strip() and not self.name_en.strip():
             errors["name_zh"] = ("validation.org_name_required", {})

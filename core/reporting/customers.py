@@ -49,7 +49,7 @@ class CustomerData(BaseModel):
 
 
 def _validate(ctx: Context, data: CustomerData, current_id: uuid.UUID | None) -> None:
-    check_changes(Customer, data.model_dump())  # as typed, before any query (PostgreSQL refuses a NUL)
+    check_changes(Customer, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     v = data.values()
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     if not v["name"]:

@@ -53,7 +53,7 @@ class PurchasedPrecursorData(BaseModel):
 def _validate_precursor(ctx: Context, period_id: uuid.UUID, data: PurchasedPrecursorData,
                         current_id: uuid.UUID | None) -> None:
     ref = reference()
-    check_changes(PurchasedPrecursor, data.model_dump())  # as typed, before any query (PostgreSQL refuses a NUL)
+    check_changes(PurchasedPrecursor, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     code = data.code.strip()
     if not CODE_PATTERN.fullmatch(code):

@@ -85,7 +85,7 @@ def code_taken(ctx: Context, period_id: uuid.UUID, code: str, *, except_id: uuid
 
 
 def _validate(ctx: Context, period_id: uuid.UUID, data: ProcessData, current: ProductionProcess | None) -> None:
-    check_changes(ProductionProcess, data.model_dump())  # as typed, before any query (PostgreSQL refuses a NUL)
+    check_changes(ProductionProcess, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     ref = reference()
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     code = data.code.strip()

@@ -58,7 +58,7 @@ class ShipmentData(BaseModel):
 
 def _validate(ctx: Context, period: ReportingPeriod, data: ShipmentData,
               current_customer: uuid.UUID | None = None) -> None:
-    check_changes(Shipment, data.model_dump())  # as typed, before any query (PostgreSQL refuses a NUL)
+    check_changes(Shipment, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     customer = ctx.session.get(Customer, data.customer_id) if data.customer_id else None
     if customer is None or customer.org_id != ctx.tenant:
