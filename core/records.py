@@ -10,6 +10,7 @@ from sqlmodel import SQLModel, select
 
 from core import audit
 from core.errors import ConcurrentChange, NotFound
+from core.validation.text import check_changes, check_record
 from db.models import User
 
 T = TypeVar("T", bound=SQLModel)
@@ -73,6 +74,7 @@ def versioned_update(ctx, obj: T, expected_version: int, changes: dict[str, Any]
     The UPDATE carries `version = expected` in its WHERE clause, so two concurrent saves cannot both pass.
     """
     model = type(obj)
+    check_changes(model, changes)  # every text is refused or saved exactly as typed (core/validation/text.py)
     before = snapshot(obj)
     now = ctx.clock.now()
     values = dict(changes, version=expected_version + 1, updated_at=now, updated_by=ctx.user.id)
@@ -92,6 +94,7 @@ def versioned_update(ctx, obj: T, expected_version: int, changes: dict[str, Any]
 def insert(ctx, obj: T, *, action: str) -> T:
     """Add a new row stamped with the acting organization, person and clock; audit it."""
     fields = type(obj).model_fields
+    check_record(obj)  # every text is refused or saved exactly as typed (core/validation/text.py)
     now = ctx.clock.now()
     if "org_id" in fields and obj.org_id is None:
         obj.org_id = ctx.tenant

@@ -7,6 +7,7 @@ from core.access import Permission, can
 from core.errors import DomainError
 from core.evidence import (
     delete_file,
+    download_name,
     download_url,
     file_history,
     link_file,
@@ -107,7 +108,7 @@ else:
         if url:
             st.link_button(tr("evidence.open_link"), url, icon=":material/download:")
         else:
-            st.download_button(tr("evidence.download"), data, file_name=f.original_name, mime=f.media_type,
+            st.download_button(tr("evidence.download"), data, file_name=download_name(f), mime=f.media_type,
                                on_click="ignore", icon=":material/download:", key="ev_download")
 
     st.markdown(f"**{tr('evidence.links')}**")

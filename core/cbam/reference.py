@@ -22,7 +22,7 @@ from core.cbam.errors import ReferenceDataError
 from core.cbam.tables import OTHER_COUNTRIES, BenchmarkRow, DefaultValueRow
 
 DATA_DIR = Path(__file__).parent / "data"
-VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # whole string (fullmatch)
 KINDS = ("default_values", "benchmarks")
 
 
@@ -331,7 +331,7 @@ def install_table(kind: str, source: Path, version: str, *, activate: bool = Fal
     """Parse an official default-value or benchmark table and store it as a new named version."""
     if kind not in KINDS:
         raise ReferenceDataError("cbam.error.reference_kind_unknown", kind=kind)
-    if not VERSION_NAME.match(version):
+    if not VERSION_NAME.fullmatch(version):
         raise ReferenceDataError("cbam.error.reference_version_name_invalid", version=version)
     d = data_dir or user_data_dir()
     if any(v.kind == kind and v.name == version for v in list_versions(d)):
@@ -361,12 +361,12 @@ def install_table(kind: str, source: Path, version: str, *, activate: bool = Fal
     return ReferenceVersion(kind, version, "loaded", source.name, entry["sha256"], entry["loaded_at"], activate)
 
 
-PERIOD = re.compile(r"^(20\d\d)-Q([1-4])$")
+PERIOD = re.compile(r"(20[0-9][0-9])-Q([1-4])")  # whole string (fullmatch)
 
 
 def set_certificate_price(period: str, price: str, *, data_dir: Path | None = None) -> Decimal:
     """Record a published certificate price (EUR) for a quarter, e.g. `2026-Q2`, in the user data directory."""
-    if not PERIOD.match(period):
+    if not PERIOD.fullmatch(period):
         raise ReferenceDataError("cbam.error.price_period_invalid", period=period)
     try:
         value = Decimal(price)

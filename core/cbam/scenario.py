@@ -14,7 +14,7 @@ from core.cbam.reference import ReferenceData
 from core.cbam.validate import choice, integer, lst, num, obj, text
 
 FORMAT = "cbam-scenario/1"
-CN_PATTERN = re.compile(r"^\d{8}(\d{2})?$")  # 8-digit CN, or 10-digit TARIC
+CN_PATTERN = re.compile(r"[0-9]{8}(?:[0-9]{2})?")  # 8-digit CN or 10-digit TARIC (fullmatch)
 
 
 @dataclass(slots=True)
@@ -111,7 +111,7 @@ def parse_parameters(data: Any, path: str = "parameters") -> Parameters:
     bms: dict[str, dict[str, float]] = {}
     for cn, cols in obj(p.get("benchmarks") or {}, f"{path}.benchmarks").items():
         bp = f"{path}.benchmarks.{cn}"
-        if not CN_PATTERN.match(cn):
+        if not CN_PATTERN.fullmatch(cn):
             raise ScenarioError("cbam.error.cn_code_malformed", bp, cn_code=cn)
         cols = obj(cols, bp)
         bms[cn] = {k: num(cols, k, bp, nonneg=True) for k in ("column_a", "column_b") if cols.get(k) is not None}
@@ -142,7 +142,7 @@ class _Checker:
         if not isinstance(v, str):
             raise ScenarioError("cbam.error.not_a_string", f"{path}.{key}", value=str(v)[:40])
         code = v.replace(" ", "")
-        if not CN_PATTERN.match(code):
+        if not CN_PATTERN.fullmatch(code):
             raise ScenarioError("cbam.error.cn_code_malformed", f"{path}.{key}", cn_code=v)
         if not self.ref.is_known_cn(code):
             raise ScenarioError("cbam.error.unknown_cn_code", f"{path}.{key}", cn_code=v)

@@ -45,4 +45,4 @@ class Filters:
                    year=_int(params.get("year"), range(2000, 2101)) if params.get("year") else None,
                    quarter=_int(params.get("quarter"), QUARTERS) if params.get("quarter") else None,
                    customer=_uuid(params.get("customer")),
-                   good=good if good.isdigit() and len(good) in (8, 10) else None)
+                   good=good if good.isascii() and good.isdigit() and len(good) in (8, 10) else None)

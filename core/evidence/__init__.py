@@ -4,6 +4,7 @@ from core.evidence.files import (
     FileView,
     UploadResult,
     delete_file,
+    download_name,
     download_url,
     erase_object,
     file_history,
@@ -29,6 +30,6 @@ from core.evidence.links import (
 from core.evidence.pack import Pack, verifier_pack
 
 __all__ = ["ENTITY_TYPES", "FIELDS", "Coverage", "FileView", "Pack", "Target", "UploadResult", "delete_file",
-           "download_url", "erase_object", "evidence_counts", "file_history", "get_file", "link_file",
+           "download_name", "download_url", "erase_object", "evidence_counts", "file_history", "get_file", "link_file",
            "link_targets", "links_of_period", "list_files", "max_bytes", "period_coverage", "read_file",
            "replace_file", "unlink", "upload_files", "verifier_pack"]

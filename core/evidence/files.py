@@ -15,7 +15,7 @@ from sqlmodel import select
 from core.access import Permission
 from core.context import Context
 from core.errors import DomainError, NotFound
-from core.evidence.sniff import sniff
+from core.evidence.sniff import EXTENSIONS, sniff
 from core.evidence.storage import new_key, storage_for
 from core.records import delete, get_scoped, insert, versioned_update, who
 from core.settings import get_settings
@@ -51,6 +51,21 @@ def display_name(name: str | None) -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(c for c in base if c.isprintable()).strip()
     return base[:255] or "file"
+
+
+def download_extension(media_type: str) -> str:
+    """The extension a stored file is handed out with: that of the type its content was detected as."""
+    return EXTENSIONS.get(media_type, "bin")
+
+
+def download_name(f: EvidenceFile) -> str:
+    """The name a download gets: the uploader's name without its own extension, plus the detected type's
+    (`invoice.pdf.exe` holding a PDF downloads as `invoice.pdf.pdf`, `report.xlsx` holding a CSV as
+    `report.csv`), so no file opens in a program its name claims but its content is not for."""
+    base = display_name(f.original_name)
+    stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
+    stem = "".join(c for c in stem if c not in '<>:"/\\|?*').strip(" .") or "file"
+    return f"{stem[:200]}.{download_extension(f.media_type)}"
 
 
 def _checked(data: bytes) -> tuple[str, str]:

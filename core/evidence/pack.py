@@ -15,8 +15,8 @@ from sqlmodel import select
 from core.access import Permission
 from core.context import Context
 from core.errors import DomainError
+from core.evidence.files import download_extension
 from core.evidence.links import targets_of
-from core.evidence.sniff import EXTENSIONS
 from core.evidence.storage import storage_for
 from core.records import get_scoped
 from core.reporting.common import APPROVED
@@ -72,7 +72,7 @@ def verifier_pack(ctx: Context, *, period_id: uuid.UUID) -> Pack:
             if digest != f.sha256:
                 raise DomainError("evidence.error_integrity", name=f.original_name)
             # member names come from the number and hash only: nothing a person typed becomes a path
-            name = f"files/{n:04d}-{digest[:12]}.{EXTENSIONS.get(f.media_type, 'bin')}"
+            name = f"files/{n:04d}-{digest[:12]}.{download_extension(f.media_type)}"
             zf.writestr(_info(name), data, zipfile.ZIP_STORED if f.media_type in _COMPRESSED else zipfile.ZIP_DEFLATED)
             members[name] = digest
             rows.append([name, digest, f.media_type, f.size, f.original_name, f.version_no,

@@ -2,12 +2,16 @@
 content types), never from its name. Anything not on the list is refused, and so are macro-enabled Office files."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from core.errors import DomainError
 from core.evidence.safety import ZipLimits, check_zip, open_zip, read_member
+from core.i18n import Term
+
+MAX_SHEET_READ = 64 * 1024 * 1024  # a worksheet read to look for DDE formulas (the zip check bounds the total)
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -61,6 +65,7 @@ def sniff(data: bytes, limits: ZipLimits | None = None) -> Sniffed:
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return Sniffed(_office(data, limits))
     if _is_csv(data):
+        refuse_dde_text(_csv_text(data))
         return Sniffed(CSV)
     raise DomainError("evidence.error_type")
 
@@ -84,7 +89,51 @@ def _office(data: bytes, limits: ZipLimits | None) -> str:
     found = {_MAIN_PARTS[t] for t in types if t in _MAIN_PARTS}
     if len(found) != 1:
         raise DomainError("evidence.error_type")
-    return found.pop()
+    kind = found.pop()
+    if kind == XLSX:
+        _refuse_active_content(data, types)
+    return kind
+
+
+# Content that makes a spreadsheet reach outside itself when opened: a DDE formula (`=cmd|' /C calc'!A0`, the
+# classic formula injection) starts a program; an external link fetches another file or a DDE server
+# (`xl/externalLinks/`, `ddeLink`); an embedded OLE object (`xl/embeddings/`, `oleObject`) carries a program of
+# its own. Evidence is read by reviewers and verifiers: such a file is refused, not stored.
+_DDE = re.compile(r"""(?:^|[,;\t])[ \t]*"?[ \t]*[=+\-@][^\n,;\t]*\|[^\n,;\t]*!|\bDDE(?:AUTO)?\s*\(""",
+                  re.IGNORECASE | re.MULTILINE)
+_DDE_XML = re.compile(rb"<(?:\w+:)?f\b[^>]*>(?:[^<]*\|[^<]*!|[^<]*\bDDE(?:AUTO)?\s*\()", re.IGNORECASE)
+
+
+def _active(what: str) -> DomainError:
+    return DomainError("evidence.error_active_content", what=Term(f"evidence.active.{what}"))
+
+
+def _refuse_active_content(data: bytes, types: set[str]) -> None:
+    if any("externallink" in t for t in types):
+        raise _active("external_link")
+    if any("oleobject" in t for t in types):
+        raise _active("ole_object")
+    zf = open_zip(data)
+    with zf:
+        names = [n.replace("\\", "/").lower() for n in zf.namelist()]
+        if any(n.startswith("xl/externallinks/") for n in names):
+            raise _active("external_link")
+        if any(n.startswith("xl/embeddings/") or "oleobject" in n.rsplit("/", 1)[-1] for n in names):
+            raise _active("ole_object")
+        for name in zf.namelist():
+            low = name.replace("\\", "/").lower()
+            if low.startswith("xl/worksheets/") and low.endswith(".xml"):
+                xml = read_member(zf, name, limit=MAX_SHEET_READ) or b""
+                if b"oleObject" in xml:
+                    raise _active("ole_object")
+                if _DDE_XML.search(xml):
+                    raise _active("dde")
+
+
+def refuse_dde_text(text: str) -> None:
+    """Refuse CSV text holding a DDE formula in any cell (a spreadsheet opens CSV cells as formulas)."""
+    if "|" in text and _DDE.search(text):
+        raise _active("dde")
 
 
 def _is_csv(data: bytes) -> bool:
@@ -105,6 +154,15 @@ def _is_csv(data: bytes) -> bool:
     if first.startswith(("<", "#!", "{", "MZ")):
         return False
     return any(d in first for d in ",;\t")
+
+
+def _csv_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
 
 
 def _decode(sample: bytes, encoding: str, truncated: bool) -> str | None:

@@ -63,12 +63,18 @@ def check_xlsx_package(data: bytes, *, max_bytes: int = MAX_BYTES, max_ratio: fl
         actual = 0
         try:
             for info in infos:
-                size = 0
+                size, tail = 0, b""
+                xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
                 with z.open(info) as member:
                     while chunk := member.read(_CHUNK):
                         size += len(chunk)
                         if size > info.file_size:
                             raise _refuse("exchange.safety.bomb", detail=f"{info.filename}: size misdeclared")
+                        # the Open Packaging Conventions forbid DTDs in package XML (ISO/IEC 29500-2, XML usage): a
+                        # DOCTYPE or an entity attacks the parser (entity expansion), it is never a sheet's content
+                        if xml and (b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk):
+                            raise _refuse("exchange.safety.dtd", part=info.filename)
+                        tail = chunk[-16:]
                 actual += size
                 if actual > max_unpacked:
                     raise _refuse("exchange.safety.bomb", detail=f"{actual} bytes unpacked")

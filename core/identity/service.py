@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.errors import ConcurrentChange, NotFound, ValidationFailed
 from core.i18n import LANGUAGES
 from core.records import snapshot
+from core.validation.text import text_problem
 from db.models import ConsentRecord, User
 from db.session import Scope, rescope
 
@@ -107,6 +108,8 @@ def update_profile(session: Session, user: User, data: ProfileData, *, expected_
         errors["phone"] = ("validation.phone_format", {})
     if not data.name.strip():
         errors["name"] = ("validation.required", {})
+    elif err := text_problem(data.name, field="name"):
+        errors["name"] = err
     if errors:
         raise ValidationFailed(errors)
     session.refresh(user)

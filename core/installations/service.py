@@ -11,6 +11,7 @@ from core.context import Context
 from core.errors import DomainError, ValidationFailed
 from core.records import get_scoped, insert, versioned_update
 from core.validation import validate_coordinates, validate_country, validate_unlocode
+from core.validation.text import check_changes
 from db.models import Installation
 
 
@@ -32,6 +33,7 @@ class InstallationData(BaseModel):
 
 
 def _validate(ctx: Context, data: InstallationData, current_id: uuid.UUID | None) -> None:
+    check_changes(Installation, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     errors = {}
     name = data.name.strip()
     if not name:

@@ -15,13 +15,14 @@ from core.context import Context
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.records import insert, versioned_update
 from core.validation import validate_eori, validate_uscc
+from core.validation.text import check_changes, text_problem
 from db.models import Membership, Organization, User
 from db.session import Scope, rescope
 
 # Sectors of CBAM Annex I (Regulation (EU) 2023/956), plus the trades that serve them.
 INDUSTRIES = ("iron_steel", "aluminium", "cement", "fertilisers", "hydrogen", "electricity", "trading",
               "consulting", "other")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value (fullmatch)
 
 
 class OrganizationData(BaseModel):
@@ -37,6 +38,7 @@ class OrganizationData(BaseModel):
     signature_place: str = Field(default="", max_length=128)
 
     def validate_fields(self) -> None:
+        check_changes(Organization, dict(self))  # the text as typed (core/validation/text.py)
         errors = {}
         if not self.name_zh.strip() and not self.name_en.strip():
             errors["name_zh"] = ("validation.org_name_required", {})
@@ -110,7 +112,9 @@ def invite_member(ctx: Context, *, email: str, role: str) -> Membership:
     ctx.require(Permission.MEMBERS_MANAGE)
     email = email.strip().lower()
     errors = {}
-    if not _EMAIL.match(email):
+    if err := text_problem(email, field="email"):  # RFC 5321 length, no control characters
+        errors["email"] = err
+    elif not _EMAIL.fullmatch(email):
         errors["email"] = ("validation.email_format", {})
     if role not in {r.value for r in Role}:
         errors["role"] = ("validation.choice", {})

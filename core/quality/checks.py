@@ -339,7 +339,7 @@ def shipment_dates(d: QualityInput, ref: ReferenceData) -> Hits:
     year = d.scenario.get("reporting_year")
     for i, s in enumerate(map(_dict, d.shipments)):
         date = _str(s.get("date"))
-        if not date[:4].isdigit() or int(date[:4]) != year:
+        if not (date[:4].isascii() and date[:4].isdigit()) or int(date[:4]) != year:
             yield f"shipments[{i}].date", {"date": date, "year": year}
 
 

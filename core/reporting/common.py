@@ -23,7 +23,7 @@ DRAFT, SUBMITTED, IN_REVIEW, CHANGES_REQUESTED, APPROVED = "draft", "submitted",
 STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, CHANGES_REQUESTED, APPROVED)
 EDITABLE = (DRAFT, CHANGES_REQUESTED)
 
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")  # process / precursor ids in the scenario ("P1", "PP1")
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,20}")  # (fullmatch) process / precursor ids in the scenario ("P1", "PP1")
 
 
 _PINNED: ContextVar[ReferenceData | None] = ContextVar("pinned_reference", default=None)
@@ -80,7 +80,7 @@ def cn_error(value: str | None, ref: ReferenceData, category: str | None = None)
     if not value:
         return ("validation.required", {})
     code = value.replace(" ", "")
-    if not CN_PATTERN.match(code):
+    if not CN_PATTERN.fullmatch(code):
         return ("reporting.error_cn_format", {"value": value})
     if not ref.is_known_cn(code):
         return ("reporting.error_cn_not_cbam", {"value": value})

@@ -13,6 +13,7 @@ from core.context import Context
 from core.errors import ConcurrentChange, ValidationFailed
 from core.records import delete, get_scoped, insert, versioned_update, who
 from core.validation import validate_country, validate_eori
+from core.validation.text import check_changes
 from db.reporting_models import Customer, Shipment
 
 # The Member States: a CBAM declarant is established in one (Reg. (EU) 2023/956 Art. 5(1), Art. 17(2)(a));
@@ -20,7 +21,7 @@ from db.reporting_models import Customer, Shipment
 EU_MEMBER_STATES = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split())
 ARCHIVED, DELETED = "archived", "deleted"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value (fullmatch)
 
 
 class CustomerData(BaseModel):
@@ -48,6 +49,7 @@ class CustomerData(BaseModel):
 
 
 def _validate(ctx: Context, data: CustomerData, current_id: uuid.UUID | None) -> None:
+    check_changes(Customer, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     v = data.values()
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     if not v["name"]:
@@ -68,7 +70,7 @@ def _validate(ctx: Context, data: CustomerData, current_id: uuid.UUID | None) ->
         errors["country"] = ("reporting.error_country_not_eu", {"country": v["country"]})
     if v["representative_eori"] and (err := validate_eori(v["representative_eori"])):
         errors["representative_eori"] = err
-    if v["contact_email"] and not _EMAIL.match(v["contact_email"]):
+    if v["contact_email"] and not _EMAIL.fullmatch(v["contact_email"]):
         errors["contact_email"] = ("validation.email_format", {})
     if errors:
         raise ValidationFailed(errors)

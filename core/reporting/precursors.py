@@ -25,6 +25,7 @@ from core.reporting.common import (
 )
 from core.reporting.processes import code_taken
 from core.validation import validate_country
+from core.validation.text import check_changes
 from db.reporting_models import ProcessInput, ProductionProcess, PurchasedPrecursor
 
 DATA_SOURCES = ("actual", "default")
@@ -52,9 +53,10 @@ class PurchasedPrecursorData(BaseModel):
 def _validate_precursor(ctx: Context, period_id: uuid.UUID, data: PurchasedPrecursorData,
                         current_id: uuid.UUID | None) -> None:
     ref = reference()
+    check_changes(PurchasedPrecursor, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     code = data.code.strip()
-    if not CODE_PATTERN.match(code):
+    if not CODE_PATTERN.fullmatch(code):
         errors["code"] = ("reporting.error_code_format", {"value": data.code})
     elif code_taken(ctx, period_id, code, except_id=current_id):
         errors["code"] = ("reporting.error_code_taken", {"value": code})

@@ -22,6 +22,7 @@ from core.reporting.common import (
     positive,
     reference,
 )
+from core.validation.text import check_changes
 from db.reporting_models import ProcessInput, ProductionProcess, PurchasedPrecursor, Shipment, SourceStream
 
 # Heat, waste gas and electricity fields (template sheet D_Processes; units as in `cbam-scenario/1`).
@@ -84,10 +85,11 @@ def code_taken(ctx: Context, period_id: uuid.UUID, code: str, *, except_id: uuid
 
 
 def _validate(ctx: Context, period_id: uuid.UUID, data: ProcessData, current: ProductionProcess | None) -> None:
+    check_changes(ProductionProcess, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     ref = reference()
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     code = data.code.strip()
-    if not CODE_PATTERN.match(code):
+    if not CODE_PATTERN.fullmatch(code):
         errors["code"] = ("reporting.error_code_format", {"value": data.code})
     elif code_taken(ctx, period_id, code, except_id=current.id if current else None):
         errors["code"] = ("reporting.error_code_taken", {"value": code})

@@ -17,6 +17,7 @@ from core.errors import ValidationFailed
 from core.numbers import MASS_T, parse_fields
 from core.records import delete, get_scoped, insert, versioned_update
 from core.reporting.common import clean_cn, cn_error, period_for_edit, positive, reference
+from core.validation.text import check_changes
 from db.reporting_models import Customer, ProductionProcess, ReportingPeriod, Shipment
 
 BASES = ("actual", "default")  # priced on the installation's actual SEE, or on default values
@@ -57,6 +58,7 @@ class ShipmentData(BaseModel):
 
 def _validate(ctx: Context, period: ReportingPeriod, data: ShipmentData,
               current_customer: uuid.UUID | None = None) -> None:
+    check_changes(Shipment, dict(data))  # as typed, before any query (PostgreSQL refuses a NUL)
     errors: dict[str, tuple[str, dict[str, object]]] = {}
     customer = ctx.session.get(Customer, data.customer_id) if data.customer_id else None
     if customer is None or customer.org_id != ctx.tenant:

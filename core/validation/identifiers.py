@@ -1,4 +1,9 @@
-"""EORI, Unified Social Credit Code (统一社会信用代码), UN/LOCODE, country codes, coordinates."""
+"""EORI, Unified Social Credit Code (统一社会信用代码), UN/LOCODE, country codes, coordinates.
+
+Codes are matched whole (`fullmatch`: `$` would also match before a trailing newline) against ASCII classes
+(`[0-9]`, not `\\d`, which takes Arabic-Indic and other digits; non-ASCII input is refused before `upper()`,
+which turns "ﬁ" into "FI").
+"""
 from __future__ import annotations
 
 import re
@@ -18,14 +23,14 @@ TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK
 
 # EORI: the issuing country's code followed by up to 15 alphanumeric characters (Commission Implementing
 # Regulation (EU) 2015/2447, Annex 12-01, data element 3/2: an..17). Greece issues EORI numbers under "GR".
-_EORI = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,15}$")
+_EORI = re.compile(r"[A-Z]{2}[A-Z0-9]{1,15}")
 
 
 def validate_eori(value: str | None) -> Error:
     if not value:
         return None
     v = value.strip().upper()
-    if not _EORI.match(v):
+    if not value.isascii() or not _EORI.fullmatch(v):
         return ("validation.eori_format", {"value": value})
     if v[:2] not in COUNTRIES:
         return ("validation.eori_country", {"country": v[:2]})
@@ -36,7 +41,7 @@ def validate_eori(value: str | None) -> Error:
 # I, O, Z, S, V; character 18 is a check character computed modulo 31 with these weights.
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, 16, ... (3^i mod 31)
-_USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 
 def uscc_check_char(first17: str) -> str:
@@ -48,7 +53,7 @@ def validate_uscc(value: str | None) -> Error:
     if not value:
         return None
     v = value.strip().upper()
-    if len(v) != 18 or not _USCC.match(v):
+    if len(v) != 18 or not value.isascii() or not _USCC.fullmatch(v):
         return ("validation.uscc_format", {"value": value})
     if uscc_check_char(v[:17]) != v[17]:
         return ("validation.uscc_check_digit", {"value": value})
@@ -56,14 +61,14 @@ def validate_uscc(value: str | None) -> Error:
 
 
 # UN/LOCODE: ISO country code + 3 characters from A–Z and 2–9 (UNECE Recommendation No. 16).
-_UNLOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+_UNLOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
 
 
 def validate_unlocode(value: str | None, country: str | None = None) -> Error:
     if not value:
         return None
     v = value.replace(" ", "").upper()
-    if not _UNLOCODE.match(v):
+    if not value.isascii() or not _UNLOCODE.fullmatch(v):
         return ("validation.unlocode_format", {"value": value})
     if v[:2] not in COUNTRIES:
         return ("validation.unlocode_country_unknown", {"country": v[:2]})
@@ -75,7 +80,7 @@ def validate_unlocode(value: str | None, country: str | None = None) -> Error:
 def validate_country(value: str | None) -> Error:
     if not value:
         return ("validation.required", {})
-    if value.upper() not in COUNTRIES:
+    if not value.isascii() or value.upper() not in COUNTRIES:
         return ("validation.country_unknown", {"value": value})
     return None
 

@@ -19,7 +19,7 @@ from db.exchange_models import CustomerRequest
 from db.reporting_models import Customer
 
 OPEN, ANSWERED, OVERDUE = "open", "answered", "overdue"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value (fullmatch)
 
 
 class RequestData(BaseModel):
@@ -69,7 +69,7 @@ def _validate(ctx: Context, data: RequestData) -> None:
         errors["due_on"] = ("request.error_due_before_received", {})
     if not data.subject.strip():
         errors["subject"] = ("validation.required", {})
-    if data.requested_by_email.strip() and not _EMAIL.match(data.requested_by_email.strip()):
+    if data.requested_by_email.strip() and not _EMAIL.fullmatch(data.requested_by_email.strip()):
         errors["requested_by_email"] = ("validation.email_format", {})
     if errors:
         raise ValidationFailed(errors)

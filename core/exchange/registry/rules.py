@@ -59,7 +59,7 @@ def _quarter(root, dates):
     """ReportingPeriod Q1..Q4 of a year from the first CBAM quarter on; every shipment lies in that quarter
     (Impl. Reg. (EU) 2023/1773 Art. 3: a report covers the goods imported in the quarter)."""
     period, year = _text(root, "ReportingPeriod"), _text(root, "Year")
-    if period not in c.QUARTERS or not year.isdigit() or int(year) < c.FIRST_YEAR:
+    if period not in c.QUARTERS or not (year.isascii() and year.isdigit()) or int(year) < c.FIRST_YEAR:
         return [Problem("registry.problem.quarter", {"period": period, "year": year})]
     start, end = quarter_bounds(int(year), int(period[1]))
     outside = sorted({d for d in dates if not start <= d <= end})
@@ -71,7 +71,7 @@ def _quarter(root, dates):
 def _submission(root, dates):
     """A report is submitted after its quarter has begun (it reports goods already imported)."""
     sub, period, year = _text(root, "SubmissionDate"), _text(root, "ReportingPeriod"), _text(root, "Year")
-    if not sub or period not in c.QUARTERS or not year.isdigit():
+    if not sub or period not in c.QUARTERS or not (year.isascii() and year.isdigit()):
         return []
     start, _end = quarter_bounds(int(year), int(period[1]))
     if sub[:10] < start.isoformat():
@@ -117,7 +117,7 @@ def _commodity(root, dates):
     for good in root.findall(N + "ImportedGood"):
         item = _text(good, "ItemNumber")
         cn, hs = _text(good, "CommodityCode/CnCode"), _text(good, "CommodityCode/HsCode")
-        if not (cn.isdigit() and len(cn) == 8) or not ref.is_known_cn(cn):
+        if not (cn.isascii() and cn.isdigit() and len(cn) == 8) or not ref.is_known_cn(cn):
             out.append(Problem("registry.problem.cn_not_cbam", {"item": item, "cn": cn}))
         elif hs != cn[:6]:
             out.append(Problem("registry.problem.hs_mismatch", {"item": item, "hs": hs, "cn": cn}))

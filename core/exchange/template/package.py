@@ -21,7 +21,7 @@ TEMPLATE_PATH = Path(__file__).parent / "data" / "communication_template_v2.1.1.
 TEMPLATE_SHA256 = "5a4e28fdbccfdca45a2c0520184b551a20c0c7bba3db79f87d78c9e58a6c0917"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _C, _ROW, _V, _IS, _T, _F = (f"{{{NS}}}{n}" for n in ("c", "row", "v", "is", "t", "f"))
-_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_REF = re.compile(r"([A-Z]+)([0-9]+)")  # whole string (fullmatch)
 Value = float | int | str | bool | None
 
 
@@ -42,7 +42,7 @@ def col_index(col: str) -> int:
 
 
 def split_ref(ref: str) -> tuple[str, int]:
-    m = _REF.match(ref)
+    m = _REF.fullmatch(ref)
     if not m:
         raise ValueError(ref)
     return m.group(1), int(m.group(2))

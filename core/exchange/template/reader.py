@@ -15,12 +15,14 @@ from python_calamine import CalamineWorkbook
 
 from core.cbam.scenario import FORMAT
 from core.exchange.errors import ExchangeError
+from core.exchange.safety import check_xlsx_package
 from core.exchange.template import cellmap as m
 from core.exchange.template.package import col_index, split_ref
 from core.exchange.template.writer import template_lists
 from core.numbers import NumberField, NumberRefused, parse_number
+from core.validation.text import cell_problem
 
-_PREC_NAME = re.compile(r"^(.*?)\s*\[CN (\d{8}(?:\d{2})?)\]$")
+_PREC_NAME = re.compile(r"(.*?)\s*\[CN ([0-9]{8}(?:[0-9]{2})?)\]")  # whole string (fullmatch)
 _STREAM_NAME = re.compile(r"^\[([^\]]+)\]\s*(.*)$")
 # a number cell of a filled template: any sign (mass-balance outputs), no figure beyond 1e12, none below 1e-12
 _CELL = NumberField("", "any", 1e12, 12)
@@ -66,6 +68,8 @@ class _Sheet:
         v = self.at(row, col)
         if v is None:
             return None
+        if isinstance(v, str) and (err := cell_problem(v, f"{col}{row}")):  # `_x0000_` arrives as a NUL
+            raise ExchangeError(err[0], **err[1])
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         return str(v).strip() or None
@@ -79,8 +83,13 @@ def _open(source: str | Path | bytes) -> CalamineWorkbook:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED:
                 raise ExchangeError("exchange.error.file_too_large", size=len(data), limit=MAX_UNPACKED)
+        # the package check every upload runs (members inflating past their declared size, DTDs, macros): here
+        # too, so the command line and the upload page refuse the same files
+        check_xlsx_package(data, max_bytes=MAX_BYTES, max_unpacked=MAX_UNPACKED)
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except ExchangeError:
+    except ExchangeError as e:
+        if e.key == "exchange.safety.not_xlsx":  # a zip without a workbook: said as before
+            raise ExchangeError("exchange.error.not_a_workbook", reason="no xl/workbook.xml") from None
         raise
     except (zipfile.BadZipFile, ValueError, OSError) as e:
         raise ExchangeError("exchange.error.not_a_workbook", reason=type(e).__name__) from None
@@ -96,12 +105,23 @@ def _category(name: str) -> str:
     return name.strip()
 
 
-def _year(v: Any) -> int | None:
+def _year(v: Any, sheet: str = "", cell: str = "") -> int | None:
     if isinstance(v, (date, datetime)):
         return v.year
     if isinstance(v, (int, float)) and v > 0:
-        return date.fromordinal(date(1899, 12, 30).toordinal() + int(v)).year
+        try:  # an Excel serial day; a serial beyond 31 Dec 9999 is no date, whatever the cell shows
+            return date.fromordinal(date(1899, 12, 30).toordinal() + int(v)).year
+        except (OverflowError, ValueError):
+            raise ExchangeError("exchange.error.bad_date", sheet=sheet, cell=cell, value=str(v)[:40]) from None
     return None
+
+
+def _rows(wb: CalamineWorkbook, name: str) -> list[list[Any]]:
+    """A sheet's cells; calamine parses each sheet only now, so a broken part (an entity, bad XML) is refused here."""
+    try:
+        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as e:  # noqa: BLE001  (calamine's XmlError and friends; a date it cannot represent)
+        raise ExchangeError("exchange.error.not_a_workbook", reason=f"{name}: {type(e).__name__}") from None
 
 
 def _streams(b: _Sheet) -> dict[str | None, list[dict[str, Any]]]:
@@ -148,16 +168,14 @@ def import_template(source: str | Path | bytes) -> dict[str, Any]:
     The template holds no import lines, prices or benchmark overrides: `imports` is empty, `parameters` absent.
     """
     wb = _open(source)
-    a, b, d, e = (_Sheet(wb.get_sheet_by_name(n).to_python(skip_empty_area=False))
-                  for n in ("A_InstData", "B_EmInst", "D_Processes", "E_PurchPrec"))
-    sp = _Sheet(wb.get_sheet_by_name("Summary_Products").to_python(skip_empty_area=False)) \
-        if "Summary_Products" in wb.sheet_names else _Sheet([])
+    a, b, d, e = (_Sheet(_rows(wb, n)) for n in ("A_InstData", "B_EmInst", "D_Processes", "E_PurchPrec"))
+    sp = _Sheet(_rows(wb, "Summary_Products")) if "Summary_Products" in wb.sheet_names else _Sheet([])
     names_to_code = {v: k for k, v in template_lists()["countries"].items()}
     country_name = a.text(*reversed(split_ref(m.INST_COUNTRY)))
-    year = _year(a.get(m.INST_PERIOD_START))
+    year = _year(a.get(m.INST_PERIOD_START), "A_InstData", m.INST_PERIOD_START)
     if year is None:
         raise ExchangeError("exchange.error.missing_cell", sheet="A_InstData", cell=m.INST_PERIOD_START)
-    inst_name = a.get(m.INST_NAME) or a.get("I19") or ""
+    inst_name = a.text(*reversed(split_ref(m.INST_NAME))) or a.text(19, "I") or ""
     routes: dict[str, list[str]] = {}
     for row in range(m.GOODS_FIRST_ROW, m.GOODS_FIRST_ROW + m.MAX_GOODS_CATEGORIES):
         cat = a.text(row, m.GOODS_CATEGORY_COL)
@@ -175,7 +193,7 @@ def import_template(source: str | Path | bytes) -> dict[str, Any]:
         cat = a.text(row, m.PREC_CATEGORY_COL)
         if cat:
             name = a.text(row, m.PREC_NAME_COL) or f"PP{k + 1}"
-            hit = _PREC_NAME.match(name)
+            hit = _PREC_NAME.fullmatch(name)
             pid, cn = (hit.group(1), hit.group(2)) if hit else (name, None)
             pslots.append((k, pid, _category(cat), cn, a.text(row, m.PREC_COUNTRY_COL) or ""))
     cn_of: dict[str, str] = {}

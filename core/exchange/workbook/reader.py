@@ -22,6 +22,7 @@ from core.exchange.errors import ExchangeError
 from core.exchange.safety import check_xlsx_package
 from core.exchange.workbook import layout as L
 from core.numbers import NumberField, NumberRefused, parse_number
+from core.validation.text import CELL_MAX, text_problem
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -209,6 +210,9 @@ def _show(v: Any) -> str:
 
 def as_text(v: Any) -> str:
     if type(v) is str:  # the common case first: 200,000 rows × 8 cells
+        # `_x0000_` arrives as a NUL: refused (the problem names the cell), never stripped
+        if not v.isprintable() and (err := text_problem(v, max_length=CELL_MAX, multiline=True)):
+            raise CellError(err[0], **err[1])
         return v.strip()
     if v is None:
         return ""

@@ -16,6 +16,7 @@ from core.errors import DomainError, NotFound, ValidationFailed
 from core.exchange.workbook import layout as L
 from core.exchange.workbook.reader import CONVERT, CellError, Problem, SheetData
 from core.records import changed_meanwhile
+from core.validation.text import check_changes, check_record
 from db.reporting_models import Customer, ProductionProcess, PurchasedPrecursor, ReportingPeriod
 
 Progress = Callable[[int, int], None]
@@ -175,6 +176,12 @@ class Run:
             return current
         try:
             validate()
+            # the same text rule as every form (core/validation/text.py), before anything is written
+            if current is not None:
+                check_changes(type(current), values)
+            else:
+                obj = make()
+                check_record(obj)
         except (ValidationFailed, DomainError) as e:
             self.refused(sd, row, e)
             return None
@@ -182,7 +189,7 @@ class Run:
             self.result.updated[sd.sheet.key] += 1
             return self.change(current, values)
         self.result.created[sd.sheet.key] += 1
-        return self.add(make())
+        return self.add(obj)
 
     # --- sheets ----------------------------------------------------------------------------------------------
     def process_of(self, sd: SheetData, n: int, code: str, column: str) -> ProductionProcess | None:
