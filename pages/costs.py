@@ -41,8 +41,10 @@ except DomainError as e:
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("dash.kpi.certificates"), f"{dash.certificates:,.1f}")
-c2.metric(tr("dash.kpi.cost"), f"EUR {dash.cost_eur:,.0f}")
+if dash.incomplete:  # never a smaller number: a good the engine cannot price leaves the totals unknown
+    st.error(tr("dash.incomplete_note", goods=", ".join(dash.incomplete)), icon=":material/error:")
+c1.metric(tr("dash.kpi.certificates"), tr("dash.incomplete") if dash.incomplete else f"{dash.certificates:,.1f}")
+c2.metric(tr("dash.kpi.cost"), tr("dash.incomplete") if dash.incomplete else f"EUR {dash.cost_eur:,.0f}")
 c3.metric(tr("dash.kpi.unpriced_certificates"), f"{dash.unpriced_certificates:,.1f}")
 c4.metric(tr("dash.kpi.saving"), f"EUR {dash.saving_eur:,.0f}")
 

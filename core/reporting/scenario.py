@@ -231,8 +231,8 @@ class ShipmentCost:
     quarter: int
     basis: str
     embedded_emissions: float
-    certificates: float
-    cost_eur: Decimal | None  # None: no certificate price for that quarter yet
+    certificates: float | None  # None: a benchmark is missing (incomplete)
+    cost_eur: Decimal | None  # None: no certificate price for that quarter yet, or incomplete
     terms: list[Term] = field(default_factory=list)
 
 
@@ -247,7 +247,7 @@ class LineCost:
     quantity: float      # tonnes, summed
     count: int           # shipments summed into the line
     embedded_emissions: float
-    certificates: float
+    certificates: float | None  # None: a benchmark is missing (incomplete)
     cost_eur: Decimal | None
 
 
@@ -259,7 +259,7 @@ class LiveResults:
     snapshot_hash: str | None  # which frozen snapshot these numbers come from; None: the current draft
     processes: list[ProcessSee]
     shipments: list[ShipmentCost]  # one per shipment, only when asked for (`per_shipment=True`)
-    total_certificates: float
+    total_certificates: float | None  # None: a benchmark is missing, the total is incomplete
     total_cost_eur: Decimal | None
     reference_versions: dict[str, str]
     flags: list[dict[str, Any]]
