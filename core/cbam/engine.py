@@ -115,7 +115,8 @@ def evaluate(scenario: Scenario, ref: ReferenceData, *, year: int | None = None,
         if line.basis == "actual":
             assert line.process is not None
             proc = by_id[line.process]
-            st = sefa[proc.id] if line.cn_code == proc.cn_code else sefa_of(proc, line.cn_code, sefa, pps, pricing, ref)
+            st = (sefa[proc.id] if line.cn_code == proc.cn_code
+                  else sefa_of(proc, line.cn_code, sefa, pps, pricing, ref, scenario))
             imports.append(price_actual(n, line, proc, processes[proc.id], st, pricing, sefa_chain_terms(proc, sefa, by_id)))
         else:
             imports.append(price_default(n, line, pricing))

@@ -106,8 +106,59 @@ def _bm_term(label: str, m: BenchmarkMatch, pricing: Pricing, value: float) -> T
                 f"{SRC_FAA}; {m.source}{note}")
 
 
-def route_tag(p: Process, ref: ReferenceData) -> str | None:
-    return p.benchmark_route or (ref.route_tags.get(p.route) if p.route else None)
+# The benchmark route of steel follows the charge (Impl. Reg. (EU) 2025/2620 Annex, route-selection rule as
+# reported from the Commission's draft annex by Kallanish, eurometal.net, Nov 2025; not in domain ref §3.2): more
+# than 50 % of the mass of the crude steel produced or used from scrap → (E) scrap/EAF, from DRI → (D) DRI/EAF, from
+# a blast furnace or smelting reduction (pig iron, hot metal) → (C) BF/BOF; if none passes 50 %, the component
+# with the largest mass. The largest component is the one above 50 % whenever there is one, so one rule serves.
+STEEL = ("Crude steel", "Iron or steel products")
+CHARGE_TAG = {"Direct reduced iron": "D", "Pig iron": "C"}
+SCRAP_PER_T = "t scrap per t steel"  # qualifying parameter of crude steel (template v2.1.1, 2025/2547 Annex)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if v == v and v >= 0 else None
+
+
+def route_tag(p: Process, ref: ReferenceData, scenario: Scenario | None = None,
+              _seen: frozenset[str] = frozenset()) -> str | None:
+    """The benchmark route of a process: stated (`benchmark_route`); else its production route's tag (BF/BOF → C,
+    primary/secondary aluminium → K/L); else, for steel with `scenario` given, the charge: scrap (qualifying
+    parameter t scrap per t steel × activity level), DRI and pig iron inputs, and crude steel used with its own
+    route. None when nothing settles it: where the benchmark depends on the route, the cost is then incomplete."""
+    if p.benchmark_route:
+        return p.benchmark_route
+    if p.route and p.route in ref.route_tags:
+        return ref.route_tags[p.route]
+    if scenario is None or p.goods_category not in STEEL or p.id in _seen:
+        return None
+    procs = {q.id: q for q in scenario.processes}
+    pps = {pp.id: pp for pp in scenario.purchased_precursors}
+    mass: dict[str | None, float] = {}
+    scrap = _number(p.qualifying_parameters.get(SCRAP_PER_T))
+    if scrap:
+        mass["E"] = scrap * p.activity_level
+    for u in p.inputs:
+        if u.source in procs:
+            src = procs[u.source]
+            tag = CHARGE_TAG.get(src.goods_category) or (
+                route_tag(src, ref, scenario, _seen | {p.id}) if src.goods_category in STEEL else "")
+        elif u.source in pps:
+            pp = pps[u.source]
+            tag = CHARGE_TAG.get(pp.goods_category) or (pp.benchmark_route if pp.goods_category in STEEL else "")
+        else:
+            continue
+        if tag != "":  # ferro-alloys, sintered ore, hydrogen are not a route's component
+            mass[tag] = mass.get(tag, 0.0) + u.mass
+    if not mass or max(mass.values()) <= 0:
+        return None
+    top = max(mass.values())
+    tags = [t for t, m in mass.items() if m == top]
+    return tags[0] if len(tags) == 1 else None  # an unknown component or a tie: not settled
 
 
 def process_sefa(scenario: Scenario, order: list[Process], pricing: Pricing) -> dict[str, Sefa]:
@@ -118,12 +169,12 @@ def process_sefa(scenario: Scenario, order: list[Process], pricing: Pricing) -> 
     pps = {pp.id: pp for pp in scenario.purchased_precursors}
     out: dict[str, Sefa] = {}
     for p in order:
-        out[p.id] = sefa_of(p, p.cn_code, out, pps, pricing, ref)
+        out[p.id] = sefa_of(p, p.cn_code, out, pps, pricing, ref, scenario)
     return out
 
 
 def sefa_of(p: Process, cn: str | None, done: dict[str, Sefa], pps: dict,
-            pricing: Pricing, ref: ReferenceData) -> Sefa:
+            pricing: Pricing, ref: ReferenceData, scenario: Scenario | None = None) -> Sefa:
     terms: list[Term] = []
     missing: list[dict[str, Any]] = []
     if p.goods_category == ELECTRICITY:
@@ -132,7 +183,7 @@ def sefa_of(p: Process, cn: str | None, done: dict[str, Sefa], pps: dict,
     own = 0.0
     if cn:
         try:
-            a = pricing.column_a(cn, route_tag(p, ref))
+            a = pricing.column_a(cn, route_tag(p, ref, scenario))
             own = pricing.scale() * a.value
             terms.append(_bm_term("cbam.term.sefa_column_a", a, pricing, own))
         except BenchmarkUnavailable as e:
@@ -266,7 +317,7 @@ def missing_benchmarks(scenario: Scenario, ref: ReferenceData) -> list[tuple[str
     for n, p in enumerate(scenario.processes):
         if p.cn_code and p.goods_category != ELECTRICITY:
             try:
-                pricing.column_a(p.cn_code, route_tag(p, ref))
+                pricing.column_a(p.cn_code, route_tag(p, ref, scenario))
             except BenchmarkUnavailable as e:
                 out.append(("processes", n, gap(e, p.id)))
     for n, pp in enumerate(scenario.purchased_precursors):

@@ -59,6 +59,7 @@ class Process:
     electricity: Electricity
     inputs: tuple[InputUse, ...]
     benchmark_route: str | None = None  # route tag (A)–(L) when the route name does not settle it
+    qualifying_parameters: dict[str, Any] = field(default_factory=dict)  # e.g. "t scrap per t steel" (EAF route)
 
 
 @dataclass(slots=True)
@@ -248,6 +249,7 @@ def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
             waste_gas=_wg(p.get("waste_gas"), f"{path}.waste_gas"),
             electricity=_el(p.get("electricity"), f"{path}.electricity"), inputs=tuple(inputs),
             benchmark_route=bm_route,
+            qualifying_parameters=dict(obj(p.get("qualifying_parameters") or {}, f"{path}.qualifying_parameters")),
         ))
     precursors: list[PurchasedPrecursor] = []
     for n, raw in enumerate(lst(d.get("purchased_precursors", []), "purchased_precursors")):

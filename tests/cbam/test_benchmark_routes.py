@@ -146,3 +146,60 @@ def test_an_incomplete_line_makes_the_forecast_incomplete_not_smaller(ref):
     points = forecast(scenario, ref, {"base": {2026: 75.36}}, years=range(2026, 2027))
     assert points[0].certificates is None and points[0].cost_eur is None
 
+
+
+def eaf(scrap_per_t: float | None, inputs: list[tuple[str, str, float]]) -> dict[str, Any]:
+    """An EAF making 1000 t of semis; `inputs` are purchased (id, goods category, t) charged with the scrap."""
+    qp = {} if scrap_per_t is None else {"t scrap per t steel": scrap_per_t}
+    d = steelworks(route="Electric arc furnace", qualifying_parameters=qp,
+                   inputs=[{"from": i, "mass": m} for i, _c, m in inputs])
+    cn = {"Direct reduced iron": "72031000", "Pig iron": "72011011"}
+    d["purchased_precursors"] = [{"id": i, "goods_category": c, "cn_code": cn[c], "country": "CN", "see_direct": 0.0,
+                                  "see_indirect": 0.0, "data_source": "actual"} for i, c, _m in inputs]
+    return d
+
+
+@pytest.mark.parametrize("scrap,inputs,tag", [
+    (0.9, [("DRI", "Direct reduced iron", 200.0)], "E"),          # 900 t scrap of 1100 t: > 50 % scrap
+    (0.2, [("DRI", "Direct reduced iron", 900.0)], "D"),          # 900 t DRI of 1100 t
+    (0.1, [("HM", "Pig iron", 700.0)], "C"),                      # 700 t pig iron of 800 t: BF route
+    (0.4, [("DRI", "Direct reduced iron", 350.0), ("HM", "Pig iron", 300.0)], "E"),  # none > 50 %: largest, scrap
+    (0.5, [("DRI", "Direct reduced iron", 500.0)], None),         # a tie: not settled
+    (None, [], None),                                             # no charge given: not settled
+])
+def test_an_eaf_takes_its_benchmark_route_from_the_charge(scrap, inputs, tag, ref):
+    from core.cbam.obligation import route_tag
+
+    scenario, _ = load_for(eaf(scrap, inputs))
+    assert route_tag(scenario.processes[0], ref, scenario) == tag
+
+
+def test_an_eaf_on_scrap_gets_the_eaf_column_a_not_the_blast_furnace_one():
+    """The audit's case: an EAF's semis priced with (C)'s 0.188 had an adjustment three times too large.
+    Scrap 0.9 t/t → (E): own 0.975 × 0.065 = 0.063375, plus the purchased DRI (Column B 7203 0.397):
+    (200/1000) × 0.975 × 0.397 = 0.077415 → SEFA 0.14079; certificates 500 − 140.79 = 359.21 (1000 t).
+    With (C) it would be 0.1833 + 0.077415 = 0.260715 → 239.285."""
+    r = evaluate_data(eaf(0.9, [("DRI", "Direct reduced iron", 200.0)])).imports[0]
+    assert r.sefa == pytest.approx(0.14079, abs=1e-12)
+    assert r.certificates == pytest.approx(359.21, abs=1e-9)
+
+
+def test_a_rolling_mill_inherits_the_route_of_the_crude_steel_it_rolls(ref):
+    from core.cbam.obligation import route_tag
+
+    d = eaf(0.9, [])
+    d["processes"].append({"id": "R1", "goods_category": "Iron or steel products", "cn_code": "72083900",
+                           "activity_level": 950.0, "direct_emissions": 50.0, "inputs": [{"from": "P1", "mass": 980.0}]})
+    scenario, _ = load_for(d)
+    assert route_tag(scenario.processes[1], ref, scenario) == "E"
+
+
+@pytest.mark.parametrize("route,tag", [("Basic oxygen steelmaking", "C"), ("Blast furnace route", "C"),
+                                       ("Primary (electrolytic) smelting", "K"), ("Secondary melting (recycling)", "L"),
+                                       ("Other production routes", None), ("Unknown production routes", None)])
+def test_production_routes_map_to_benchmark_routes(route, tag, ref):
+    from core.cbam.obligation import route_tag
+    from core.cbam.scenario import Electricity, Heat, Process, WasteGas
+
+    p = Process("P", "Unwrought aluminium", route, "76011010", 1.0, 0.0, (), Heat(), WasteGas(), Electricity(), ())
+    assert route_tag(p, ref) == tag
