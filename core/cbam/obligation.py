@@ -84,7 +84,7 @@ class Pricing:
         o = self.overrides.get(cn[:8], {})
         if "column_a" in o:
             return BenchmarkMatch(o["column_a"], cn[:8], route or "", "", "scenario parameters.benchmarks")
-        return self.ref.column_a(cn, route)
+        return self.ref.column_a(cn, route, self.ref.benchmark_period(self.year))
 
     def column_b(self, cn: str, route: str | None, *, strict: bool = False) -> BenchmarkMatch:
         """`strict` (actual data): a route the value depends on is required. Raises `BenchmarkUnavailable`."""

@@ -185,7 +185,7 @@ class ReferenceData:
     iso_to_name: dict[str, str]
     default_values: DefaultValueTable
     benchmarks: BenchmarkTable
-    column_a_rows: list[tuple[str, float, str, str]]
+    column_a_rows: list[tuple[str, float, str, str, str]]  # (CN prefix, value, route, source, period)
     constants: dict[str, float]
     parameters: dict
     certificate_prices: dict[str, Decimal]
@@ -248,26 +248,26 @@ class ReferenceData:
         p = self.parameters["benchmark_period"]
         return "1" if year <= max(p["1"]) else "2"
 
-    def column_a(self, cn: str, route: str | None) -> BenchmarkMatch:
-        """Column A (BMg*) for a CN or TARIC code and benchmark route; the longest code prefix wins. Raises
-        `BenchmarkUnavailable` when the code has no value or the route it needs is missing or unknown."""
+    def column_a(self, cn: str, route: str | None, period: str = "") -> BenchmarkMatch:
+        """Column A (BMg*) for a CN or TARIC code, benchmark route and production period ("1"/"2"); the longest
+        code prefix wins. Raises `BenchmarkUnavailable` when the code has no value or the route it needs is missing
+        or unknown."""
         route = route or taric_route(cn)
-        cands = [r for r in self.column_a_rows if cn.startswith(r[0])]
+        cands = [r for r in self.column_a_rows if cn.startswith(r[0]) and r[4] in ("", period)]
         if not cands:
             raise BenchmarkUnavailable("no_value", "column_a", cn, route)
         longest = max(len(r[0]) for r in cands)
         best = pick_route([r for r in cands if len(r[0]) == longest], route, lambda r: r[1], "column_a", cn)[0]
-        return BenchmarkMatch(best[1], best[0], best[2], "", best[3])
+        return BenchmarkMatch(best[1], best[0], best[2], best[4], best[3])
 
     def certificate_price(self, year: int, quarter: int) -> Decimal | None:
         return self.certificate_prices.get(f"{year}-Q{quarter}")
 
 
-def _read_column_a() -> list[tuple[str, float, str, str]]:
+def _read_column_a() -> list[tuple[str, float, str, str, str]]:
     with open(DATA_DIR / "column_a.csv", newline="", encoding="utf-8") as f:
-        rd = csv.reader(f)
-        next(rd)
-        return [(p, float(v), r, s) for p, v, r, s in rd]
+        return [(r["cn_prefix"], float(r["column_a"]), r["route"], r["source"], r["period"])
+                for r in csv.DictReader(f)]
 
 
 def _read_cn() -> tuple[dict[str, str], dict[str, str]]:
