@@ -6,7 +6,15 @@ import copy
 import pytest
 
 from core.dashboards import CACHE, costs_dashboard, portfolio
-from tests.factories import context, enter_scenario, make_customer, make_installation, make_org, make_period, make_user
+from tests.factories import (
+    context,
+    enter_scenario,
+    make_customer,
+    make_installation,
+    make_org,
+    make_period,
+    make_user,
+)
 from tests.reporting.test_benchmark_route_entry import RE_ROLLER
 
 
