@@ -68,6 +68,8 @@ class ProductionProcess(TenantColumns, table=True):
     goods_category: str = Field(max_length=100, sa_column_kwargs=tag(PD.NONE))
     route: str | None = Field(default=None, max_length=200, sa_column_kwargs=tag(PD.NONE))
     cn_code: str | None = Field(default=None, max_length=10, sa_column_kwargs=tag(PD.NONE))  # the main good
+    # benchmark route tag (A)-(L) of 2025/2620 when the route name and charge do not settle it (migration 0018)
+    benchmark_route: str | None = Field(default=None, max_length=1, sa_column_kwargs=tag(PD.NONE))
     cn_codes: list = _json([])  # every CN code the process produces
     activity_level: float = Field(sa_column_kwargs=tag(PD.NONE))
     direct_emissions: float | None = _num(None)  # None: the sum of the source streams
@@ -117,6 +119,8 @@ class PurchasedPrecursor(TenantColumns, table=True):
     see_indirect: float = _num()
     data_source: str = Field(default="default", max_length=10, sa_column_kwargs=tag(PD.NONE))  # actual|default
     justification: str = Field(default="", max_length=2000, sa_column_kwargs=tag(PD.NONE))
+    # benchmark route tag, e.g. (C)/(D)/(E) for a billet: its Column B depends on it (migration 0018)
+    benchmark_route: str | None = Field(default=None, max_length=1, sa_column_kwargs=tag(PD.NONE))
 
 
 class ProcessInput(TenantColumns, table=True):

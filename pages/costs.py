@@ -42,8 +42,10 @@ except DomainError as e:
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("dash.kpi.certificates"), shown(dash.certificates, "tco2e"))
-c2.metric(tr("dash.kpi.cost"), f"EUR {shown(dash.cost_eur, 'eur')}")
+if dash.incomplete:  # never a smaller number: a good the engine cannot price leaves the totals unknown
+    st.error(tr("dash.incomplete_note", goods=", ".join(dash.incomplete)), icon=":material/error:")
+c1.metric(tr("dash.kpi.certificates"), tr("dash.incomplete") if dash.incomplete else shown(dash.certificates, "tco2e"))
+c2.metric(tr("dash.kpi.cost"), tr("dash.incomplete") if dash.incomplete else f"EUR {shown(dash.cost_eur, 'eur')}")
 c3.metric(tr("dash.kpi.unpriced_certificates"), shown(dash.unpriced_certificates, "tco2e"))
 c4.metric(tr("dash.kpi.saving"), f"EUR {shown(dash.saving_eur, 'eur')}")
 

@@ -41,8 +41,11 @@ st.dataframe([{
     tr("dash.col.statuses"): " · ".join(f"{tr('reporting.status.' + s)} {n}" for s, n in sorted(r.statuses.items()))
     if r.visible else tr("dash.no_access"),
     tr("dash.col.overdue"): r.overdue if r.visible else None,
-    tr("dash.col.certificates"): round(r.certificates, 1) if r.visible else None,
-    tr("dash.col.cost_eur"): round(float(r.cost_eur), 2) if r.visible else None,
+    # a group the engine cannot price leaves the totals incomplete: say so, never show the smaller sum
+    tr("dash.col.certificates"): (tr("dash.incomplete") if r.incomplete else round(r.certificates, 1))
+    if r.visible else None,
+    tr("dash.col.cost_eur"): (tr("dash.incomplete") if r.incomplete else round(float(r.cost_eur), 2))
+    if r.visible else None,
     tr("dash.col.blocking"): r.blocking if r.visible else None,
     tr("dash.col.warnings"): r.warnings if r.visible else None,
     tr("dash.col.shipments"): r.shipments if r.visible else None,

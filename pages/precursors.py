@@ -13,6 +13,7 @@ from core.reporting import (
     update_purchased_precursor,
 )
 from core.reporting.precursors import DATA_SOURCES
+from core.reporting.processes import BENCHMARK_ROUTES
 from core.validation import COUNTRIES
 from ui.comments import comment_on_rows, may_comment
 from ui.field_link import current_focus
@@ -47,6 +48,10 @@ columns = {
     "data_source": st.column_config.SelectboxColumn(tr("entry.data_source"), options=list(DATA_SOURCES),
                                                     format_func=labels("entry.basis", DATA_SOURCES).get, required=True),
     "justification": st.column_config.TextColumn(tr("entry.justification"), max_chars=2000, width="large"),
+    # where the precursor's Column B depends on the route (a billet: C/D/E), the route is required
+    "benchmark_route": st.column_config.SelectboxColumn(tr("entry.benchmark_route"), options=list(BENCHMARK_ROUTES),
+                                                        format_func=labels("entry.bm_route", BENCHMARK_ROUTES).get,
+                                                        help=tr("entry.benchmark_route_help")),
 }
 
 
@@ -59,7 +64,8 @@ def _rows() -> list[Row]:
 def _change(kind, row, v):
     def data() -> PurchasedPrecursorData:
         return PurchasedPrecursorData(**{k: ("" if v[k] is None and k not in ("see_direct", "see_indirect") else v[k])
-                                         for k in columns} | {"data_source": v["data_source"] or "default"})
+                                         for k in columns} | {"data_source": v["data_source"] or "default",
+                                                              "benchmark_route": v.get("benchmark_route") or None})
     if kind == "add":
         return lambda c: add_purchased_precursor(c, period_id=period.id, data=data())
     if kind == "update":
@@ -74,5 +80,6 @@ with context() as ctx:
     listed = list_purchased_precursors(ctx, period_id=period.id) if may_comment(period) else []
 comment_on_rows(period, "precursors", {n: p.code for n, p in enumerate(listed)},
                 {k: columns[k]["label"] for k in ("see_direct", "see_indirect", "data_source", "justification",
-                                                  "supplier_installation", "cn_code", "country", "goods_category")},
+                                                  "supplier_installation", "cn_code", "country", "goods_category",
+                                                  "benchmark_route")},
                 key="prec_rows")

@@ -15,6 +15,7 @@ from core.reporting import (
 )
 from core.reporting.common import goods_categories, qualifying_key, qualifying_parameters, route_key
 from core.reporting.fields import field_path
+from core.reporting.processes import BENCHMARK_ROUTES
 from ui.comments import comment_action, comment_on_rows
 from ui.field_link import current_focus, show_focus
 from ui.forms import field_error, form_error, prefill, reload_record, run_action
@@ -23,7 +24,7 @@ from ui.navigation import guard
 from ui.period_picker import pick_period
 from ui.process_tables import input_table, source_stream_tables
 from ui.results import load_results, show_results
-from ui.state import context, tr
+from ui.state import context, labels, tr
 
 guard("processes")
 
@@ -81,6 +82,7 @@ def _values(p) -> dict:
     qp = (p.qualifying_parameters if p else None) or {}
     return {"code": p.code if p else "", "name": p.name if p else "",
             "goods_category": p.goods_category if p else next(iter(cats)), "route": (p.route or "") if p else "",
+            "benchmark_route": (p.benchmark_route or "") if p else "",
             "cn_codes": list(p.cn_codes or ([p.cn_code] if p.cn_code else [])) if p else [],
             "activity_level": number_text(p.activity_level) if p else "",
             "direct_given": bool(p and p.direct_emissions is not None),
@@ -120,6 +122,11 @@ if st.session_state.get(f"{form}_route") not in routes:
 route_labels = {r: tr(route_key(r)) if r else "—" for r in routes}
 st.selectbox(tr("entry.route"), routes, format_func=route_labels.get, key=f"{form}_route", disabled=not editable)
 _after("route")
+# stated only where the production route and the charge do not settle the benchmark's route (2025/2620)
+bm_routes = {"": "—", **labels("entry.bm_route", BENCHMARK_ROUTES)}
+st.selectbox(tr("entry.benchmark_route"), list(bm_routes), format_func=bm_routes.get, key=f"{form}_benchmark_route",
+             help=tr("entry.benchmark_route_help"), disabled=not editable)
+_after("benchmark_route")
 cn_options = cn_labels(category)
 st.session_state[f"{form}_cn_codes"] = [c for c in st.session_state.get(f"{form}_cn_codes", []) if c in cn_options]
 st.multiselect(tr("entry.cn_codes"), list(cn_options), format_func=cn_options.get, key=f"{form}_cn_codes",
@@ -156,6 +163,7 @@ if editable and st.button(tr("common.save"), type="primary", key="proc_save"):
     qp = {q: s[f"{form}_qp_{ALL_QP.index(q)}"].strip() for q in params if s[f"{form}_qp_{ALL_QP.index(q)}"].strip()}
     data = ProcessData(code=s[f"{form}_code"], name=s[f"{form}_name"], goods_category=category,
                        route=s[f"{form}_route"] or None, cn_code=codes[0] if codes else None, cn_codes=codes,
+                       benchmark_route=s.get(f"{form}_benchmark_route") or None,
                        activity_level=s[f"{form}_activity_level"], qualifying_parameters=qp,
                        direct_emissions=s[f"{form}_direct_emissions"] if direct else None,
                        **{n: s[f"{form}_{n}"] for n in ENERGY})

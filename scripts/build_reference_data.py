@@ -80,20 +80,10 @@ ROUTE_TAGS = {
     "Primary (electrolytic) smelting": "K", "Secondary melting (recycling)": "L",
 }
 
-# Column A (BMg*) values known from the research note quoting Impl. Reg. (EU) 2025/2620 (domain ref §3.2).
-# Only these few are known; everything else falls back to Column B. Keyed by CN prefix (longest match wins).
-COLUMN_A = [
-    ("26011200", 0.086, "", "2025/2620 Annex, sintered ore, via domain ref §3.2 [RN]"),
-    ("7203", 0.295, "", "2025/2620 Annex, DRI, via domain ref §3.2 [RN]"),
-    ("72061000", 0.150, "C", "2025/2620 Annex, ingots (C), via domain ref §3.2 [RN]"),
-    ("72061000", 0.027, "D", "2025/2620 Annex, ingots (D), via domain ref §3.2 [RN]"),
-    ("72061000", 0.027, "E", "2025/2620 Annex, ingots (E), via domain ref §3.2 [RN]"),
-    ("72071114", 0.188, "C", "2025/2620 Annex, semi-finished (C), via domain ref §3.2 [RN]"),
-    ("72071114", 0.065, "D", "2025/2620 Annex, semi-finished (D), via domain ref §3.2 [RN]"),
-    ("72071114", 0.065, "E", "2025/2620 Annex, semi-finished (E), via domain ref §3.2 [RN]"),
-    ("7208", 0.044, "", "2025/2620 Annex, hot-rolled flat, via domain ref §3.2 [RN]"),
-    ("28041000", 5.089, "", "2025/2620 Annex, hydrogen, via domain ref §3.2 [RN]"),
-]
+# Column A (BMg*) of Impl. Reg. (EU) 2025/2620 Annex point 5: a transcript of a public copy of the Commission's
+# benchmark workbook, with its provenance in its header (the Commission's Column A file is not among the official
+# files). Codes it has no value for are left out: the engine reports them as missing (DQ36), never substitutes.
+COLUMN_A_TRANSCRIPT = ROOT / "scripts" / "sources" / "column_a_2025_2620.txt"
 
 SRC_FACTOR = "Directive 2003/87/EC Art. 10a(1a) via domain ref §3.2"
 SRC_MARKUP = "Impl. Reg. (EU) 2025/2621 as replaced by 2026/1740, via domain ref §3.3"
@@ -204,10 +194,7 @@ def build(official: Path) -> dict[str, object]:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["cn_code", "category", "description"])
         w.writerows(cn_rows)
-    with open(DATA / "column_a.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["cn_prefix", "column_a", "route", "source"])
-        w.writerows(COLUMN_A)
+    column_a = write_column_a()
     tables.write_default_values(dv_rows, DATA / f"default_values_{SHIPPED_VERSION}.csv")
     tables.write_benchmarks(bm_rows, DATA / f"benchmarks_{SHIPPED_VERSION}.csv")
 
@@ -234,15 +221,43 @@ def build(official: Path) -> dict[str, object]:
              "rows": len(bm_rows)},
         ],
         "versions": {"default_values": SHIPPED_VERSION, "benchmarks": SHIPPED_VERSION},
+        "column_a": column_a,
     }
     dump("sources.json", manifest)
     return manifest
 
 
+def write_column_a() -> dict[str, object]:
+    """column_a.csv from the transcript; returns its manifest entry (file, SHA-256, upstream copy, rows)."""
+    rows = tables.parse_column_a_transcript(COLUMN_A_TRANSCRIPT)
+    with open(DATA / "column_a.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(tables.COLUMN_A_FIELDS)
+        w.writerows(rows)
+    return {
+        "file": str(COLUMN_A_TRANSCRIPT.relative_to(ROOT)),
+        "sha256": tables.sha256_of(COLUMN_A_TRANSCRIPT),
+        "version": "Impl. Reg. (EU) 2025/2620 Annex point 5, Column A (workbook CBAM Benchmarks_20260206)",
+        "upstream": {"repository": "beevr-labs/ecocheck-ai-plugin",
+                     "path": "skills/ecocheck-cbam/references/benchmarks.csv",
+                     "commit": "65d6cbec309a460efd378dc6ed2513fc8eb9c852"},
+        "used_for": ["column_a.csv"],
+        "rows": len(rows),
+        "codes": len({r[0] for r in rows}),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("official", nargs="?", default=str(ROOT.parent / "shared" / "official"))
+    ap.add_argument("--column-a-only", action="store_true", help="rewrite column_a.csv and its manifest entry only")
     args = ap.parse_args()
+    if args.column_a_only:
+        manifest = json.loads((DATA / "sources.json").read_text(encoding="utf-8"))
+        manifest["column_a"] = write_column_a()
+        (DATA / "sources.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"{manifest['column_a']['file']}: {manifest['column_a']['sha256']}")
+        return
     manifest = build(Path(args.official))
     for s in manifest["sources"]:  # type: ignore[index]
         print(f"{s['file']}: {s['sha256']}")

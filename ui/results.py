@@ -30,8 +30,14 @@ def show_results(results: LiveResults, *, codes: list[str] | None = None,
     """Totals, the SEE table and the explanations; `codes` limits the processes shown. With `period`, reviewers get
     a "comment" action on each process's figures (`processes[i]`, i its place in the scenario)."""
     c1, c2 = st.columns(2)
-    c1.metric(tr("reporting.certificates"), shown(results.total_certificates, "tco2e"))
-    c2.metric(tr("reporting.cost"), "—" if results.total_cost_eur is None else f"€ {shown(results.total_cost_eur, 'eur')}")
+    if results.total_certificates is None:  # a benchmark is missing: incomplete, never a smaller number
+        st.error(tr("cbam.flag.benchmark_missing"), icon=":material/error:")
+        c1.metric(tr("reporting.certificates"), tr("dash.incomplete"))
+        c2.metric(tr("reporting.cost"), tr("dash.incomplete"))
+    else:
+        c1.metric(tr("reporting.certificates"), shown(results.total_certificates, "tco2e"))
+        c2.metric(tr("reporting.cost"),
+                  "—" if results.total_cost_eur is None else f"€ {shown(results.total_cost_eur, 'eur')}")
     processes = [p for p in results.processes if codes is None or p.code in codes]
     st.dataframe([{tr("reporting.process"): f"{p.code} {p.name}", tr("reporting.cn_code"): p.cn_code or "",
                    tr("reporting.see_direct"): round(p.see_direct, 6), tr("reporting.see_indirect"):

@@ -38,8 +38,22 @@ class Evaluation:
     flags: list[dict[str, Any]] = field(default_factory=list)
 
     @property
-    def total_certificates(self) -> float:
-        return sum(r.certificates for r in self.imports)
+    def incomplete(self) -> bool:
+        """A benchmark some line needs is missing: totals are unknown, not the sum of the lines that have one."""
+        return any(r.incomplete for r in self.imports)
+
+    @property
+    def missing_benchmarks(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for r in self.imports:
+            out.extend(m for m in r.missing_benchmarks if m not in out)
+        return out
+
+    @property
+    def total_certificates(self) -> float | None:
+        if self.incomplete:
+            return None
+        return sum(r.certificates or 0.0 for r in self.imports)
 
     @property
     def total_cost_eur(self) -> Decimal | None:
@@ -66,6 +80,7 @@ class Evaluation:
                 "free_allocation_adjustment": r.free_allocation_adjustment, "certificates": r.certificates,
                 "price_eur": None if r.price_eur is None else float(r.price_eur),
                 "cost_eur": None if r.cost_eur is None else float(r.cost_eur), "flags": r.flags,
+                "incomplete": r.incomplete, "missing_benchmarks": r.missing_benchmarks,
             }
             if explain:
                 d["explanation"] = terms_to_list(r.terms)
@@ -74,7 +89,8 @@ class Evaluation:
         return {
             "format": "cbam-evaluation/1", "scenario": self.scenario.name, "year": self.year,
             "reference": self.reference_versions, "processes": procs, "imports": imports,
-            "totals": {"certificates": self.total_certificates, "cost_eur": None if cost is None else float(cost)},
+            "totals": {"certificates": self.total_certificates, "cost_eur": None if cost is None else float(cost),
+                       "incomplete": self.incomplete},
             "flags": self.flags,
         }
 
@@ -99,7 +115,8 @@ def evaluate(scenario: Scenario, ref: ReferenceData, *, year: int | None = None,
         if line.basis == "actual":
             assert line.process is not None
             proc = by_id[line.process]
-            st = sefa[proc.id] if line.cn_code == proc.cn_code else sefa_of(proc, line.cn_code, sefa, pps, pricing, ref)
+            st = (sefa[proc.id] if line.cn_code == proc.cn_code
+                  else sefa_of(proc, line.cn_code, sefa, pps, pricing, ref, scenario))
             imports.append(price_actual(n, line, proc, processes[proc.id], st, pricing, sefa_chain_terms(proc, sefa, by_id)))
         else:
             imports.append(price_default(n, line, pricing))

@@ -19,10 +19,10 @@ class ForecastPoint:
     year: int
     cbam_factor: float
     embedded_emissions: float
-    free_allocation_adjustment: float
-    certificates: float
+    free_allocation_adjustment: float | None  # None: a benchmark is missing (the point is incomplete)
+    certificates: float | None
     price_eur: Decimal
-    cost_eur: Decimal
+    cost_eur: Decimal | None
     terms: tuple[Term, ...] = ()
 
 
@@ -43,10 +43,13 @@ def forecast(scenario: Scenario, ref: ReferenceData, price_paths: dict[str, dict
                 raise ScenarioError("cbam.error.negative_value", f"price_paths.{name}.{y}", value=str(path[y]))
             ev = evaluate(scenario, ref, year=y, price_eur=price)
             ee = sum(r.embedded_emissions for r in ev.imports)
-            faa = sum(r.free_allocation_adjustment for r in ev.imports)
-            cert = ev.total_certificates
-            cost = ev.total_cost_eur or Decimal(0)
             factor = ref.cbam_factor(y)
+            cert = ev.total_certificates
+            if cert is None:  # a benchmark is missing: no forecast number rather than a smaller one
+                out.append(ForecastPoint(name, y, factor, ee, None, None, price, None))
+                continue
+            faa = sum(r.free_allocation_adjustment or 0.0 for r in ev.imports)
+            cost = ev.total_cost_eur or Decimal(0)
             terms = (
                 Term("cbam.term.embedded_emissions", ee, "tCO2e", "Σ import lines", None),
                 Term("cbam.term.free_allocation_adjustment", faa, "tCO2e", f"CBAM factor {fmt(factor)} in {y}",
@@ -65,11 +68,11 @@ class Comparison:
     country: str
     actual_basis: float  # tCO2e/t counted
     default_basis: float | None
-    actual_certificates_per_t: float
+    actual_certificates_per_t: float | None  # None: a benchmark is missing
     default_certificates_per_t: float | None
     actual_cost_per_t: Decimal | None
     default_cost_per_t: Decimal | None
-    cheaper: str | None  # "actual" | "default" | "equal" | None (no default value)
+    cheaper: str | None  # "actual" | "default" | "equal" | None (no default value, or a benchmark is missing)
     error_key: str | None = None
 
 
@@ -92,7 +95,9 @@ def actual_vs_default(scenario: Scenario, ref: ReferenceData, *, quarter: int = 
             out.append(Comparison(p.id, act.cn_code, act.country, act.see_basis, None, act.certificates, None,
                                   act.cost_eur, None, None, e.key))
             continue
-        if act.cost_eur is not None and dft.cost_eur is not None:
+        if act.certificates is None or dft.certificates is None:
+            cheaper = None  # a benchmark is missing: no comparison
+        elif act.cost_eur is not None and dft.cost_eur is not None:
             cheaper = "equal" if act.cost_eur == dft.cost_eur else ("actual" if act.cost_eur < dft.cost_eur else "default")
         else:
             cheaper = "equal" if act.certificates == dft.certificates else (

@@ -55,6 +55,47 @@ class DefaultValueMatch:
     note: str = ""
 
 
+# TARIC 10-digit codes whose default values and benchmarks differ by the good's colour: white (route tag B) or grey
+# (A) clinker and hydraulic cement. The 8-digit CN code does not settle it (Impl. Reg. (EU) 2025/2621 Annex I as
+# corrected by 2026/1740 keys the default values to these TARIC codes; 2025/2620 gives (A)/(B) benchmarks; domain
+# ref §1.1 and §3.2).
+TARIC_ROUTES = {"2523100010": "B", "2523100090": "A", "2523900010": "B", "2523900090": "A"}
+
+
+def taric_route(cn: str) -> str | None:
+    """The benchmark route a TARIC 10-digit code implies (white/grey clinker and cement), else None."""
+    return TARIC_ROUTES.get(cn)
+
+
+class BenchmarkUnavailable(Exception):  # noqa: N818 (a result the engine reports, not a failure of the code)
+    """A benchmark the calculation needs is not in the reference data (`no_value`), or it depends on the production
+    route and the route is not given (`route_required`) or has no value (`route_unknown`). The engine never
+    substitutes another value: the line's free-allocation adjustment and cost stay incomplete."""
+
+    def __init__(self, reason: str, column: str, cn_code: str, route: str | None,
+                 routes: tuple[str, ...] = ()) -> None:
+        self.reason, self.column, self.cn_code, self.route, self.routes = reason, column, cn_code, route or "", routes
+        super().__init__(f"{column} {cn_code} route {route or '-'}: {reason}")
+
+
+def _route_of(row) -> str:
+    return row[2] if isinstance(row, tuple) else row.route  # Column A rows are tuples, Column B rows BenchmarkRow
+
+
+def pick_route(rows: list, route: str | None, value, column: str, cn: str) -> list:
+    """The rows of one route: the given route's, else the route-independent ones. A route that is required (values
+    differ by route) but missing or unknown raises `BenchmarkUnavailable`; nothing falls back to another route."""
+    if route and any(_route_of(r) == route for r in rows):
+        return [r for r in rows if _route_of(r) == route]
+    plain = [r for r in rows if not _route_of(r)]
+    if plain:
+        return plain
+    if len({value(r) for r in rows}) == 1:
+        return rows[:1]  # every route has the same value: the route does not change the result
+    routes = tuple(sorted({_route_of(r) for r in rows}))
+    raise BenchmarkUnavailable("route_unknown" if route else "route_required", column, cn, route, routes)
+
+
 @dataclass(frozen=True, slots=True)
 class BenchmarkMatch:
     value: float
@@ -85,6 +126,8 @@ class DefaultValueTable:
     def lookup(self, country: str, cn: str, variant: str | None = None) -> DefaultValueMatch:
         for c in (country, OTHER_COUNTRIES):
             rows = self._rows_for(c, cn)
+            if not variant and taric_route(cn) and any(r.route == taric_route(cn) for r in rows):
+                rows = [r for r in rows if r.route == taric_route(cn)]  # white vs grey clinker by its TARIC code
             if variant:
                 rows = [r for r in rows if variant.lower() in r.variant.lower() or r.cn_code == variant]
             valued = [r for r in rows if r.total is not None]
@@ -103,7 +146,11 @@ class BenchmarkTable:
         for r in rows:
             self.by_code.setdefault(r.cn_code, []).append(r)
 
-    def column_b(self, cn: str, route: str | None, period: str) -> BenchmarkMatch | None:
+    def column_b(self, cn: str, route: str | None, period: str, *, strict: bool = False) -> BenchmarkMatch | None:
+        """Column B for a CN (or TARIC) code. `strict` (actual data: purchased precursors): a missing value or a
+        missing/unknown route raises `BenchmarkUnavailable`. Otherwise (default values, whose country row names the
+        route) several grades without a route take the highest value (domain ref §3.2) and a missing code gives None."""
+        route = route or taric_route(cn)
         rows: list[BenchmarkRow] = []
         for n in (8, 6, 4):
             if cn[:n] in self.by_code:
@@ -111,7 +158,13 @@ class BenchmarkTable:
                 break
         rows = [r for r in rows if r.period in ("", period)]
         if not rows:
+            if strict:
+                raise BenchmarkUnavailable("no_value", "column_b", cn, route)
             return None
+        if strict:
+            best = pick_route(rows, route, lambda r: r.column_b, "column_b", cn)[0]
+            return BenchmarkMatch(best.column_b, best.cn_code, best.route, best.period,
+                                  f"Column B, benchmarks version {self.version}")
         note = ""
         if route and any(r.route == route for r in rows):
             rows = [r for r in rows if r.route == route]
@@ -132,7 +185,7 @@ class ReferenceData:
     iso_to_name: dict[str, str]
     default_values: DefaultValueTable
     benchmarks: BenchmarkTable
-    column_a_rows: list[tuple[str, float, str, str]]
+    column_a_rows: list[tuple[str, float, str, str, str]]  # (CN prefix, value, route, source, period)
     constants: dict[str, float]
     parameters: dict
     certificate_prices: dict[str, Decimal]
@@ -195,29 +248,26 @@ class ReferenceData:
         p = self.parameters["benchmark_period"]
         return "1" if year <= max(p["1"]) else "2"
 
-    def column_a(self, cn: str, route: str | None) -> BenchmarkMatch | None:
-        cands = [r for r in self.column_a_rows if cn.startswith(r[0])]
+    def column_a(self, cn: str, route: str | None, period: str = "") -> BenchmarkMatch:
+        """Column A (BMg*) for a CN or TARIC code, benchmark route and production period ("1"/"2"); the longest
+        code prefix wins. Raises `BenchmarkUnavailable` when the code has no value or the route it needs is missing
+        or unknown."""
+        route = route or taric_route(cn)
+        cands = [r for r in self.column_a_rows if cn.startswith(r[0]) and r[4] in ("", period)]
         if not cands:
-            return None
+            raise BenchmarkUnavailable("no_value", "column_a", cn, route)
         longest = max(len(r[0]) for r in cands)
-        cands = [r for r in cands if len(r[0]) == longest]
-        note = ""
-        if route and any(r[2] == route for r in cands):
-            cands = [r for r in cands if r[2] == route]
-        elif len(cands) > 1:
-            note = "route_undetermined_highest"
-        best = max(cands, key=lambda r: r[1])
-        return BenchmarkMatch(best[1], best[0], best[2], "", best[3], note)
+        best = pick_route([r for r in cands if len(r[0]) == longest], route, lambda r: r[1], "column_a", cn)[0]
+        return BenchmarkMatch(best[1], best[0], best[2], best[4], best[3])
 
     def certificate_price(self, year: int, quarter: int) -> Decimal | None:
         return self.certificate_prices.get(f"{year}-Q{quarter}")
 
 
-def _read_column_a() -> list[tuple[str, float, str, str]]:
+def _read_column_a() -> list[tuple[str, float, str, str, str]]:
     with open(DATA_DIR / "column_a.csv", newline="", encoding="utf-8") as f:
-        rd = csv.reader(f)
-        next(rd)
-        return [(p, float(v), r, s) for p, v, r, s in rd]
+        return [(r["cn_prefix"], float(r["column_a"]), r["route"], r["source"], r["period"])
+                for r in csv.DictReader(f)]
 
 
 def _read_cn() -> tuple[dict[str, str], dict[str, str]]:

@@ -59,6 +59,7 @@ class Process:
     electricity: Electricity
     inputs: tuple[InputUse, ...]
     benchmark_route: str | None = None  # route tag (A)–(L) when the route name does not settle it
+    qualifying_parameters: dict[str, Any] = field(default_factory=dict)  # e.g. "t scrap per t steel" (EAF route)
 
 
 @dataclass(slots=True)
@@ -70,6 +71,7 @@ class PurchasedPrecursor:
     see_direct: float
     see_indirect: float
     data_source: str  # "actual" | "default"
+    benchmark_route: str | None = None  # route tag (C)/(D)/(E), (K)/(L)…: its Column B depends on it
 
 
 @dataclass(slots=True)
@@ -191,6 +193,14 @@ def _el(d: Any, path: str) -> Electricity:
                        _factor(e, "exported_MWh", "exported_ef", path))
 
 
+def _bm_route(d: dict[str, Any], path: str) -> str | None:
+    """A benchmark route tag, (A)–(L) of Impl. Reg. (EU) 2025/2620 Annex (domain ref §3.2)."""
+    bm_route = text(d, "benchmark_route", path, default=None)
+    if bm_route is not None and not re.fullmatch(r"[A-L]", bm_route):
+        raise ScenarioError("cbam.error.invalid_choice", f"{path}.benchmark_route", value=bm_route, allowed="A–L")
+    return bm_route
+
+
 def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
     """Validate a `cbam-scenario/1` object against the reference data; returns the typed scenario."""
     d = obj(data, "")
@@ -230,9 +240,7 @@ def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
             ip = f"{path}.inputs[{k}]"
             u = obj(u, ip)
             inputs.append(InputUse(text(u, "from", ip), num(u, "mass", ip, nonneg=True)))
-        bm_route = text(p, "benchmark_route", path, default=None)
-        if bm_route is not None and not re.fullmatch(r"[A-L]", bm_route):
-            raise ScenarioError("cbam.error.invalid_choice", f"{path}.benchmark_route", value=bm_route, allowed="A–L")
+        bm_route = _bm_route(p, path)
         processes.append(Process(
             id=pid, goods_category=chk.category(p, "goods_category", path),
             route=text(p, "route", path, default=None), cn_code=chk.cn(p, "cn_code", path, default=None),
@@ -241,6 +249,7 @@ def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
             waste_gas=_wg(p.get("waste_gas"), f"{path}.waste_gas"),
             electricity=_el(p.get("electricity"), f"{path}.electricity"), inputs=tuple(inputs),
             benchmark_route=bm_route,
+            qualifying_parameters=dict(obj(p.get("qualifying_parameters") or {}, f"{path}.qualifying_parameters")),
         ))
     precursors: list[PurchasedPrecursor] = []
     for n, raw in enumerate(lst(d.get("purchased_precursors", []), "purchased_precursors")):
@@ -251,6 +260,7 @@ def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
             cn_code=chk.cn(pp, "cn_code", path) or "", country=chk.country(pp, "country", path),
             see_direct=num(pp, "see_direct", path, nonneg=True), see_indirect=num(pp, "see_indirect", path, default=0.0, nonneg=True),
             data_source=choice(pp, "data_source", path, ("actual", "default"), default="default"),
+            benchmark_route=_bm_route(pp, path),
         ))
     proc_ids = {p.id for p in processes}
     proc_index = {p.id: n for n, p in enumerate(processes)}

@@ -227,3 +227,27 @@ def read_benchmarks(path: Path) -> list[BenchmarkRow]:
         rd = csv.reader(fh)
         next(rd)
         return [BenchmarkRow(cn, float(b), rt, p, s) for cn, b, rt, p, s in rd]
+
+
+COLUMN_A_FIELDS = ["cn_prefix", "column_a", "route", "period", "source"]
+COLUMN_A_SOURCE = "2025/2620 Annex pt 5 Column A, via copy beevr-labs/ecocheck-ai-plugin@65d6cbe references/benchmarks.csv"
+
+
+def parse_column_a_transcript(path: Path) -> list[tuple[str, float, str, str, str]]:
+    """The Column A transcript (scripts/sources/column_a_2025_2620.txt, format described in its header) as
+    (cn, value, route, period, source) rows, sorted; "-" (all routes / periods) becomes ""."""
+    rows: set[tuple[str, float, str, str, str]] = set()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        if parts[0] == "@":
+            route, period, value, codes = parts[1], parts[2], parts[3], parts[4:]
+        else:
+            codes, route, period, value = [parts[0]], parts[1], parts[2], parts[3]
+        if not codes or not all(re.fullmatch(r"\d{8}", c) for c in codes):
+            raise ReferenceDataError("cbam.error.reference_file_invalid", file=f"{path.name}:{n}", reason="CN code")
+        for cn in codes:
+            rows.add((cn, float(value), "" if route == "-" else route, "" if period == "-" else period,
+                      COLUMN_A_SOURCE))
+    return sorted(rows)

@@ -45,6 +45,9 @@ class CostsDashboard:
     cbam_factor_source: Term  # a catalog key: the legal source in the person's language
     savings: Table
     saving_eur: Decimal
+    # goods (CN codes) whose certificates the engine could not compute, e.g. a benchmark is missing: while any is
+    # listed, the totals above are incomplete and the page says so instead of showing a smaller number
+    incomplete: tuple[str, ...] = ()
 
 
 def check_price_paths(paths: dict[str, dict[int, float | str]]) -> dict[str, dict[int, Decimal]]:
@@ -86,8 +89,10 @@ def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]])
     certs = unpriced = 0.0
     cost = Decimal(0)
     quantities: dict = defaultdict(lambda: defaultdict(float))
+    incomplete: set[str] = set()
     for g in sel.groups:
         if g.certificates is None:
+            incomplete.add(g.cn_code)
             continue
         certs += g.certificates
         c = g.cost_eur or Decimal(0)
@@ -125,6 +130,7 @@ def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]])
         Table(("dash.col.cn_code", "dash.col.goods_category", "dash.col.actual_t", "dash.col.cost_actual_eur",
                "dash.col.cost_default_eur", "dash.col.saving_eur"), saving_rows, keyed=("dash.col.goods_category",)),
         sum((r[5] for r in saving_rows), Decimal(0)),
+        tuple(sorted(incomplete)),
     )
 
 
@@ -132,19 +138,23 @@ def _forecast(ctx: Context, sel, quantities, paths: dict[str, dict[int, Decimal]
     """The engine's forecast per period (at EUR 1, cached), summed, then priced under each path."""
     ref = reference()
     per_year: dict[int, float] = defaultdict(float)
+    unknown: set[int] = set()  # years some period cannot price (a benchmark is missing): no number for them
     for p in sel.periods:
         lines = tuple(sorted(quantities.get(p.id, {}).items()))
         if not lines or sel.evaluations[p.id].error_key:
             continue
         points = period_forecast(ctx, p, engine_stamp(sel.stamps[p.id]), lines)
         for pt in points or []:
-            per_year[pt.year] += pt.certificates
+            if pt.certificates is None:
+                unknown.add(pt.year)
+            else:
+                per_year[pt.year] += pt.certificates
     rows = []
     for name in PATHS:
         for y in FORECAST_YEARS:
-            c = per_year.get(y, 0.0)
+            c = None if y in unknown else per_year.get(y, 0.0)
             rows.append((f"dash.path.{name}", y, ref.cbam_factor(y), 1 - ref.cbam_factor(y), c, paths[name][y],
-                         Decimal(repr(c)) * paths[name][y]))
+                         None if c is None else Decimal(repr(c)) * paths[name][y]))
     return Table(("dash.col.path", "dash.col.year", "dash.col.cbam_factor", "dash.col.phase_in",
                   "dash.col.certificates", "dash.col.price_eur", "dash.col.cost_eur"), rows,
                  keyed=("dash.col.path",))

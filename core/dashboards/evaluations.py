@@ -178,7 +178,7 @@ def _compute(ctx: Context, period: PeriodRow, lines: frozenset[Line]) -> PeriodE
             continue
         res = ev.processes[p.id]
         d = units.get(("default", None, p.cn_code, 1))
-        bm = ref.benchmarks.column_b(p.cn_code, route_tag(p, ref), bm_period)
+        bm = ref.benchmarks.column_b(p.cn_code, route_tag(p, ref, scenario), bm_period)
         goods.append(GoodSee(p.id, p.goods_category, p.cn_code, res.see_total, res.cbam_basis,
                              d.see_basis if d else None, bm.value if bm else None, bm.source if bm else ""))
     return PeriodEvaluation(period.year, country, None, units, tuple(goods), dict(ev.reference_versions))

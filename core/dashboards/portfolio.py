@@ -59,6 +59,7 @@ class OrganizationSummary:
     blocking: int = 0
     warnings: int = 0
     shipments: int = 0
+    incomplete: int = 0  # shipment groups the engine cannot price (e.g. a missing benchmark): totals incomplete
 
 
 def _summary(ctx: Context, org, today: date) -> OrganizationSummary:
@@ -78,7 +79,7 @@ def _compute_summary(ctx: Context, org, today: date) -> OrganizationSummary:
     return OrganizationSummary(
         org.id, org.name_zh, org.name_en, ctx.role, True, statuses, len(sel.periods),
         sum(is_overdue(p.year, p.status, today) for p in sel.periods), certs, cost, unpriced, blocking, warnings,
-        sum(g.shipments for g in sel.groups))
+        sum(g.shipments for g in sel.groups), sum(g.certificates is None for g in sel.groups))
 
 
 def portfolio_of(ctx: Context, *, progress: Callable[[int, int], None] | None = None) -> list[OrganizationSummary]:

@@ -245,6 +245,7 @@ class _Builder:
             self.rows.add("production_process", {
                 **_tenant(org_id, self.owner, at), "id": pid, "period_id": period_id, "code": p["id"], "name": "",
                 "goods_category": p["goods_category"], "route": p.get("route"), "cn_code": p.get("cn_code"),
+                "benchmark_route": p.get("benchmark_route"),
                 "cn_codes": [p["cn_code"]] if p.get("cn_code") else [], "activity_level": d["activity_level"],
                 "direct_emissions": d["direct_emissions"], "qualifying_parameters": {},
                 "heat_imported_tj": d["heat"]["imported_TJ"], "heat_imported_ef": d["heat"]["imported_ef"],
@@ -305,6 +306,8 @@ class _Builder:
             d = {k: p[k] for k in ("id", "goods_category", "route", "cn_code", "activity_level", "direct_emissions",
                                    "heat", "waste_gas", "electricity", "inputs")}
             d["route"] = p.get("route")
+            if p.get("benchmark_route"):  # as scenario_of: only when stated
+                d["benchmark_route"] = p["benchmark_route"]
             if p["direct_emissions"] is None:
                 d["source_streams"] = p["source_streams"]
             procs.append(d)

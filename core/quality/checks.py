@@ -390,4 +390,5 @@ def duplicate_ids(d: QualityInput, ref: ReferenceData) -> Hits:
         seen.setdefault(str(ident), path)
 
 
+from core.quality import benchmarks  # noqa: E402, F401, I001  (missing benchmarks, DQ36-DQ37)
 from core.quality import plausibility  # noqa: E402, F401  (the plausible ranges, DQ31-DQ35, build on the helpers above)

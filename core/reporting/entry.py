@@ -32,11 +32,12 @@ def enter_scenario(ctx: Context, *, period_id: uuid.UUID, scenario: dict[str, An
             code=pp["id"], goods_category=pp["goods_category"], cn_code=pp["cn_code"], country=pp["country"],
             see_direct=pp["see_direct"], see_indirect=pp.get("see_indirect", 0.0),
             data_source=pp.get("data_source", "default"), supplier_installation=supplier_installation,
-            justification=justification)).id
+            justification=justification, benchmark_route=pp.get("benchmark_route"))).id
     for p in scenario["processes"]:
         heat, wg, el = p.get("heat") or {}, p.get("waste_gas") or {}, p.get("electricity") or {}
         ids[p["id"]] = add_process(ctx, period_id=period_id, data=ProcessData(
             code=p["id"], goods_category=p["goods_category"], route=p.get("route"), cn_code=p.get("cn_code"),
+            benchmark_route=p.get("benchmark_route"), qualifying_parameters=p.get("qualifying_parameters") or {},
             activity_level=p["activity_level"], direct_emissions=p.get("direct_emissions"),
             heat_imported_tj=heat.get("imported_TJ", 0.0), heat_imported_ef=heat.get("imported_ef"),
             heat_exported_tj=heat.get("exported_TJ", 0.0), heat_exported_ef=heat.get("exported_ef"),

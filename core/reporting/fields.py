@@ -85,8 +85,8 @@ def locate_field(ctx: Context, *, period_id: uuid.UUID, path: str) -> FieldTarge
 
 # the scenario's names of a process's fields (core/reporting/scenario.py), by the entry page's column name
 _PROCESS_FIELDS = {_flat(n): n for n in (
-    "goods_category", "route", "cn_code", "activity_level", "direct_emissions", "heat.imported_TJ", "heat.imported_ef",
-    "heat.exported_TJ", "heat.exported_ef", "waste_gas.imported_TJ", "waste_gas.exported_TJ",
+    "goods_category", "route", "benchmark_route", "cn_code", "activity_level", "direct_emissions", "heat.imported_TJ",
+    "heat.imported_ef", "heat.exported_TJ", "heat.exported_ef", "waste_gas.imported_TJ", "waste_gas.exported_TJ",
     "electricity.consumed_MWh", "electricity.ef", "electricity.exported_MWh", "electricity.exported_ef")}
 _SHIPMENT_NAMES = {column: name for name, column in _SHIPMENT_FIELDS.items()}
 _COLLECTIONS = {"processes": "processes", "precursors": "purchased_precursors", "shipments": "imports"}

@@ -23,7 +23,7 @@ from core.reporting.common import (
     positive,
     reference,
 )
-from core.reporting.processes import code_taken
+from core.reporting.processes import benchmark_route_error, clean_benchmark_route, code_taken
 from core.validation import validate_country
 from core.validation.text import check_changes
 from db.reporting_models import ProcessInput, ProductionProcess, PurchasedPrecursor
@@ -41,12 +41,15 @@ class PurchasedPrecursorData(BaseModel):
     see_indirect: float | str | None = 0.0
     data_source: str = "default"
     justification: str = Field(default="", max_length=2000)  # why default values were used
+    # benchmark route tag, e.g. C/D/E for a billet (BF/BOF, DRI/EAF, scrap/EAF): its Column B depends on it
+    benchmark_route: str | None = None
 
     def values(self) -> dict[str, Any]:
         return dict(self.model_dump(), code=self.code.strip(), cn_code=clean_cn(self.cn_code) or "",
                     goods_category=reference().canonical_category(self.goods_category) or self.goods_category,
                     supplier_installation=self.supplier_installation.strip(), country=self.country.strip().upper(),
                     justification=self.justification.strip(),
+                    benchmark_route=clean_benchmark_route(self.benchmark_route),
                     see_indirect=0.0 if self.see_indirect in (None, "") else self.see_indirect)
 
 
@@ -66,6 +69,8 @@ def _validate_precursor(ctx: Context, period_id: uuid.UUID, data: PurchasedPrecu
         errors["cn_code"] = err
     if err := validate_country(data.country.strip()):
         errors["country"] = err
+    if err := benchmark_route_error(data.benchmark_route):
+        errors["benchmark_route"] = err
     parse_fields(data, {"see_direct": FACTOR, "see_indirect": FACTOR}, errors, required=("see_direct",))
     for name in ("see_direct", "see_indirect"):
         if name not in errors and getattr(data, name) is not None and not non_negative(getattr(data, name)):

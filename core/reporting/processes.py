@@ -44,6 +44,8 @@ class ProcessData(BaseModel):
     route: str | None = Field(default=None, max_length=200)
     cn_code: str | None = None  # the main good: benchmarks and the Annex II test use it
     cn_codes: list[str] = Field(default_factory=list)  # every CN code the process produces
+    # benchmark route tag (A)-(L) of 2025/2620 where the route name and charge do not settle it; empty: derived
+    benchmark_route: str | None = None
     # numbers: as typed (text is parsed strictly by the service) or numbers; an emission factor starts empty
     activity_level: float | str | None = None  # t (MWh for electricity)
     direct_emissions: float | str | None = None  # tCO2e; None: the sum of the source streams
@@ -69,7 +71,20 @@ class ProcessData(BaseModel):
         amounts = {f: 0.0 if getattr(self, f) in (None, "") else getattr(self, f) for f in AMOUNT_FIELDS}
         return dict(self.model_dump(), **amounts, code=self.code.strip(), name=self.name.strip(),
                     goods_category=reference().canonical_category(self.goods_category) or self.goods_category,
-                    route=(self.route or "").strip() or None, cn_code=main, cn_codes=codes)
+                    route=(self.route or "").strip() or None, cn_code=main, cn_codes=codes,
+                    benchmark_route=clean_benchmark_route(self.benchmark_route))
+
+
+BENCHMARK_ROUTES = tuple("ABCDEFGHJKL")  # route tags of Impl. Reg. (EU) 2025/2620 Annex (domain ref §3.2)
+
+
+def clean_benchmark_route(value: str | None) -> str | None:
+    return (value or "").strip().upper() or None
+
+
+def benchmark_route_error(value: str | None) -> tuple[str, dict[str, object]] | None:
+    route = clean_benchmark_route(value)
+    return None if route is None or route in BENCHMARK_ROUTES else ("validation.choice", {})
 
 
 def code_taken(ctx: Context, period_id: uuid.UUID, code: str, *, except_id: uuid.UUID | None = None) -> bool:
@@ -101,6 +116,8 @@ def _validate(ctx: Context, period_id: uuid.UUID, data: ProcessData, current: Pr
     for n, cn in enumerate(data.cn_codes):
         if err := cn_error(cn, ref, category):
             errors[f"cn_codes[{n}]"] = err
+    if (err := benchmark_route_error(data.benchmark_route)):
+        errors["benchmark_route"] = err
     if isinstance(data.direct_emissions, str) and not data.direct_emissions.strip():
         # given as a figure but left empty (None, not "", means "the sum of the source streams")
         errors["direct_emissions"] = ("validation.required", {})

@@ -166,6 +166,10 @@ def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = 
             "inputs": [{"from": code[i.from_process_id or i.from_precursor_id], "mass": i.mass}
                        for i in inputs if i.process_id == p.id],
         }
+        if p.benchmark_route:  # only when stated: the route name and the charge settle it otherwise
+            d["benchmark_route"] = p.benchmark_route
+        if p.qualifying_parameters:  # the charge (t scrap per t steel) settles an EAF's benchmark route
+            d["qualifying_parameters"] = dict(p.qualifying_parameters)
         if p.direct_emissions is None:
             d["source_streams"] = [{"method": s.method, "name": s.name, **s.params}
                                    for s in streams if s.process_id == p.id]
@@ -185,7 +189,8 @@ def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = 
         "processes": processes,
         "purchased_precursors": [
             {"id": pp.code, "goods_category": pp.goods_category, "cn_code": pp.cn_code, "country": pp.country,
-             "see_direct": pp.see_direct, "see_indirect": pp.see_indirect, "data_source": pp.data_source}
+             "see_direct": pp.see_direct, "see_indirect": pp.see_indirect, "data_source": pp.data_source,
+             **({"benchmark_route": pp.benchmark_route} if pp.benchmark_route else {})}
             for pp in pps],
         "imports": imports,
         "parameters": parameters,
@@ -231,8 +236,8 @@ class ShipmentCost:
     quarter: int
     basis: str
     embedded_emissions: float
-    certificates: float
-    cost_eur: Decimal | None  # None: no certificate price for that quarter yet
+    certificates: float | None  # None: a benchmark is missing (incomplete)
+    cost_eur: Decimal | None  # None: no certificate price for that quarter yet, or incomplete
     terms: list[Term] = field(default_factory=list)
 
 
@@ -247,7 +252,7 @@ class LineCost:
     quantity: float      # tonnes, summed
     count: int           # shipments summed into the line
     embedded_emissions: float
-    certificates: float
+    certificates: float | None  # None: a benchmark is missing (incomplete)
     cost_eur: Decimal | None
 
 
@@ -259,7 +264,7 @@ class LiveResults:
     snapshot_hash: str | None  # which frozen snapshot these numbers come from; None: the current draft
     processes: list[ProcessSee]
     shipments: list[ShipmentCost]  # one per shipment, only when asked for (`per_shipment=True`)
-    total_certificates: float
+    total_certificates: float | None  # None: a benchmark is missing, the total is incomplete
     total_cost_eur: Decimal | None
     reference_versions: dict[str, str]
     flags: list[dict[str, Any]]

@@ -139,4 +139,7 @@ def test_any_corrupted_field_gives_a_result_or_a_domain_error(data: st.DataObjec
         return
     json.dumps(out)  # a result is always serialisable
     for r in out["imports"]:
+        if r["incomplete"]:  # a benchmark it needs is missing: no number at all, never a smaller one
+            assert r["certificates"] is None and r["cost_eur"] is None and r["missing_benchmarks"]
+            continue
         assert r["certificates"] >= 0 and math.isfinite(r["certificates"])

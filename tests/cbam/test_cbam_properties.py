@@ -129,4 +129,7 @@ def test_more_emissions_never_lower_certificates(s: dict[str, Any], data: st.Dat
         p["electricity"]["consumed_MWh"] += extra / 10
     after = evaluate_data(t)
     for x, y in zip(before.imports, after.imports, strict=True):
+        assert x.incomplete == y.incomplete  # emissions do not change which benchmarks a line needs
+        if x.incomplete:
+            continue
         assert y.certificates >= x.certificates - 1e-9 * max(1.0, x.certificates)

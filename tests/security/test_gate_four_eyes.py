@@ -19,7 +19,8 @@ from core.reporting import (
 from db.models import AuditEvent
 from tests.factories import add_member, context, make_org, make_period, make_user, second_owner
 
-P1 = ProcessData(code="P1", name="BOF", goods_category="Crude steel", cn_code="72071114", activity_level=1000,
+P1 = ProcessData(code="P1", name="BOF", goods_category="Crude steel", route="Basic oxygen steelmaking",
+                 cn_code="72071114", activity_level=1000,
                  direct_emissions=1800)
 
 

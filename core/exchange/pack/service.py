@@ -105,7 +105,9 @@ def build_customer_pack(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid
         cost = "—" if any(c is None for c in costs) else f"€{sum(costs, Decimal(0)):,.2f}"
         quarters.append({"quarter": q, "quantity": sum(r.quantity for r in rs),
                          "emissions": sum(r.embedded_emissions for r in rs),
-                         "certificates": sum(r.certificates for r in rs), "cost": cost})
+                         # a line without certificates (missing benchmark) leaves the quarter's sum unknown
+                         "certificates": None if any(r.certificates is None for r in rs)
+                         else sum(r.certificates or 0.0 for r in rs), "cost": cost})
     frozen_at = period.frozen_at.strftime("%Y-%m-%d %H:%M UTC") if period.frozen_at else "—"
     facts = {"customer": customer.name, "eori": customer.eori, "installation": frozen.installation.name,
              "year": period.year, "version": period.version_no, "frozen_at": frozen_at,

@@ -12,11 +12,16 @@ _STYLE = ("body{font-family:sans-serif;max-width:56rem;margin:2rem auto;line-hei
           "td.n{text-align:right}code{font-size:.9em}")
 
 
+def _certs(value: float | None, lang: str) -> str:
+    """A quarter whose certificates are unknown (a benchmark is missing) says so, never a smaller sum."""
+    return escape(t("dash.incomplete", lang)) if value is None else f"{value:,.3f}"
+
+
 def _section(lang: str, facts: dict[str, Any], quarters: list[dict[str, Any]], files: list[str]) -> str:
     e = escape
     rows = "".join(
         f"<tr><td>Q{q['quarter']}</td><td class=n>{q['quantity']:,.3f}</td><td class=n>{q['emissions']:,.3f}</td>"
-        f"<td class=n>{q['certificates']:,.3f}</td><td class=n>{e(q['cost'])}</td></tr>" for q in quarters)
+        f"<td class=n>{_certs(q['certificates'], lang)}</td><td class=n>{e(q['cost'])}</td></tr>" for q in quarters)
     head = "".join(f"<th>{e(t(f'pack.summary.col_{c}', lang))}</th>"
                    for c in ("quarter", "quantity", "emissions", "certificates", "cost"))
     return (
