@@ -43,6 +43,8 @@ REASON_ORG_RECORD = "reason.org_record"
 REASON_THIRD_PARTY = "reason.third_party_contact"
 REASON_TIMESTAMP = "reason.timestamp_unlinked"
 REASON_EVIDENCE = "reason.evidence_record"
+REASON_REQUEST = "reason.request_record"
+REASON_LEDGER = "reason.erasure_ledger"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ _AUDIT_AT = Rule("purpose.audit", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASO
 _CONTACT = Rule("purpose.customer_exchange", BASIS_LEGIT, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_THIRD_PARTY)
 _ORG_TEXT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_ORG_RECORD)
 _EVIDENCE = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_EVIDENCE)
+_REQUEST = Rule("purpose.rights_requests", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_REQUEST)
+_OBJECTION = Rule("purpose.objections", BASIS_LEGAL, RET_ACCOUNT, INCLUDE, DELETE)
+_LEDGER = Rule("purpose.erasure_ledger", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_LEDGER)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -110,6 +115,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("review_comment", "text"): _ORG_TEXT,
     ("evidence_file", "original_name"): _EVIDENCE,
     ("evidence_file", "uploaded_at"): _EVIDENCE_AT,
+    **{("privacy_request", c): _REQUEST for c in ("requester_user_id", "requester_email", "details", "received_at",
+                                                  "assigned_to", "notes")},
+    **{("privacy_objection", c): _OBJECTION for c in ("user_id", "purpose", "objected", "updated_at")},
+    **{("privacy_erasure", c): _LEDGER for c in ("user_id", "email_digest")},
 }
 
 
