@@ -156,3 +156,26 @@ def test_only_a_dpo_of_the_persons_organization_may_erase(world):
     with _op(engine) as s, pytest.raises(DomainError) as err:
         erase_for(s, subject_email=subject.email, actor=person_by_email(s, lookalike.email), at=AT)
     assert err.value.key == "privacy.error.not_dpo"
+
+
+def test_after_erasure_editing_a_value_that_was_not_erased_still_breaks_the_chain(world):
+    """Sealing values as commitments keeps the log tamper-evident: only erasure's own markers verify."""
+    from sqlalchemy import update
+
+    from db.models import AuditEvent
+
+    engine, subject, _lookalike, dpo = world
+    with _op(engine) as s:
+        erase_for(s, subject_email=subject.email, actor=person_by_email(s, dpo.email), at=AT)
+    with _op(engine) as s:
+        ev = s.execute(select(AuditEvent).where(AuditEvent.org_id == subject.org_id,
+                                                AuditEvent.action == "installation.create")).scalars().first() \
+            or s.execute(select(AuditEvent).where(AuditEvent.org_id == subject.org_id,
+                                                  AuditEvent.after.is_not(None))).scalars().first()
+        after = dict(ev.after)
+        key = next(k for k, v in after.items() if isinstance(v, str) and not v.startswith("erased-"))
+        after[key] = after[key] + " (edited)"
+        s.execute(update(AuditEvent).where(AuditEvent.id == ev.id).values(after=after))
+    with _op(engine) as s:
+        result = audit.verify(s)
+    assert not result.ok and result.reason == "hash_mismatch"
