@@ -252,8 +252,23 @@ def erase(session: Session, subject_email: str, *, actor: User, at: datetime, dr
     return receipt
 
 
-def replay_erasures(session: Session, *, actor: User, at: datetime) -> list[Receipt]:
+SYSTEM_ISSUER, SYSTEM_SUBJECT = "cbam:system", "privacy-replay"
+
+
+def system_actor(session: Session, at: datetime) -> User:
+    """The operator's own account, for erasures nobody performs in person (a replay after a restore)."""
+    user = session.execute(select(User).where(User.issuer == SYSTEM_ISSUER, User.subject == SYSTEM_SUBJECT)
+                           ).scalars().first()
+    if user is None:
+        user = User(issuer=SYSTEM_ISSUER, subject=SYSTEM_SUBJECT, name="system", created_at=at, updated_at=at)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def replay_erasures(session: Session, *, actor: User | None, at: datetime) -> list[Receipt]:
     """Erase again everyone in the ledger who is back (a restored backup): by account id, else by e-mail digest."""
+    actor = actor or system_actor(session, at)
     out = []
     for entry in session.execute(select(ErasureLedger).order_by(ErasureLedger.erased_at)).scalars().all():
         user = session.get(User, entry.user_id) if entry.user_id else None
