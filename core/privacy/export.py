@@ -30,7 +30,6 @@ from core.privacy.subject import Subject, audit_events_of, find_subject, rows_of
 
 FORMAT = "cbam-privacy-export"
 SCHEMA_VERSION = 1
-EXPORT_TTL_MINUTES = 15  # the download button lives this long on the page; a new export is one click away
 
 
 @dataclass

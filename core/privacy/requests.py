@@ -34,6 +34,7 @@ OPEN = (RECEIVED, IN_PROGRESS, PAUSED)
 DEADLINE_DAYS = 30    # privacy policy §7: "We will respond within 30 days"
 EXTENSION_DAYS = 60   # GDPR Art 12(3): extendable by two further months, with reasons given within the first month
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+EXPORT_TTL_SECONDS = 15 * 60  # a self-service export can be downloaded for this long; a new one is one click away
 AMBER_BELOW, RED_BELOW = 10, 5  # days left: green from 10, amber below 10, red below 5 (and overdue)
 
 
