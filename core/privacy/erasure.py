@@ -32,7 +32,7 @@ from core.audit.service import ERASED, PSEUDONYM, SEALED_HMAC_SHA256, commitment
 from core.clock import FixedClock
 from core.context import Context
 from core.errors import DomainError
-from core.privacy.datamap import DELETE, EXEMPT, entries_by_table
+from core.privacy.datamap import DELETE, EXEMPT, REASON_AUTHOR, entries_by_table
 from core.privacy.subject import Subject, audit_events_of, find_subject, row_conditions, table_of
 from core.settings import get_settings
 from db.evidence_models import EvidenceFile
@@ -200,18 +200,21 @@ def erase(session: Session, subject_email: str, *, actor: User, at: datetime, dr
         if own_conds:
             query = query.where(~or_(*own_conds))
         rows = session.execute(query).mappings().all()
-        reason = next((e.reason for e in kept if e.reason and e.erasure != EXEMPT), "")
-        changed = 0
+        changed, changed_cols = 0, set()
         for r in rows:
             ch = _changes(subject, table, kept, dict(r), token)
             if not ch:
                 continue
             changed += 1
+            changed_cols |= set(ch)
             if not dry_run:
                 if "version" in table.c:
                     ch["version"] = r["version"] + 1
                 session.execute(update(table).where(pk == r[pk.name]).values(**ch))
         if changed:
+            # the reason of the most telling column changed: a name or text over a mere author reference
+            reasons = [e.reason for e in kept if e.column in changed_cols and e.reason]
+            reason = next((r for r in reasons if r != REASON_AUTHOR), reasons[0] if reasons else REASON_AUTHOR)
             receipt.retained[name] = {"rows": changed, "reason": f"privacy.{reason}"}
 
     # 3. the audit log: values naming the person become commitments (the chain still verifies)

@@ -26,6 +26,7 @@ class Subject:
     user: User | None = None
     org_ids: set[uuid.UUID] = field(default_factory=set)
     needles: list[str] = field(default_factory=list)  # the person's values as they appear in text and logs
+    names: list[str] = field(default_factory=list)    # their name(s), matched whole in name columns
 
     @property
     def user_id(self) -> uuid.UUID | None:
@@ -46,13 +47,36 @@ def find_subject(session: Session, email: str) -> Subject:
     if user is not None:
         conds.append(Membership.user_id == user.id)
     orgs = set(session.execute(select(Membership.org_id).where(or_(*conds))).scalars().all()) if email else set()
+    contact_names: list[str] = []
+    if user is None and not orgs and email:
+        # no account: a third party whose contact details an organization keeps (an importer's contact person),
+        # for which that organization is the controller; their names there are theirs too
+        orgs, contact_names = _contact_orgs(session, email)
     if user is None and not orgs:
         raise DomainError("privacy.error.no_subject", email=email)
-    needles = [email]
+    needles = [email, *contact_names]
     if user is not None:
         needles += [user.name or "", user.phone or "", user.subject, str(user.id), user.id.hex]
-    return Subject(email=email.lower(), user=user, org_ids=orgs,
+    names = [user.name] if user is not None and user.name else contact_names
+    return Subject(email=email.lower(), user=user, org_ids=orgs, names=[n for n in names if len(n) >= MIN_NEEDLE],
                    needles=sorted({n for n in needles if n and len(n) >= MIN_NEEDLE}, key=len, reverse=True))
+
+
+def _contact_orgs(session: Session, email: str) -> tuple[set[uuid.UUID], list[str]]:
+    """Organizations that keep `email` in a contact column, and the names kept next to it (same row)."""
+    orgs: set[uuid.UUID] = set()
+    names: set[str] = set()
+    for name, entries in entries_by_table().items():
+        table = table_of(name)
+        if "org_id" not in table.c:
+            continue
+        contacts = [e.column for e in entries if e.category == PD.CONTACT]
+        identities = [e.column for e in entries if e.category == PD.IDENTITY]
+        for col in contacts:
+            for row in session.execute(select(table).where(func.lower(table.c[col]) == email.lower())).mappings():
+                orgs.add(row["org_id"])
+                names |= {row[c] for c in identities if row[c]}
+    return orgs, sorted(n for n in names if len(n) >= MIN_NEEDLE)
 
 
 def table_of(name: str):
@@ -77,8 +101,8 @@ def row_conditions(subject: Subject, table, entries: list[Entry]) -> list:  # no
                 conds.append(col == uid)
         elif e.category == PD.CONTACT:
             conds.append(func.lower(col) == subject.email)
-        elif e.category == PD.IDENTITY and subject.user and subject.user.name and in_orgs is not None:
-            conds.append((col == subject.user.name) & in_orgs)
+        elif e.category == PD.IDENTITY and subject.names and in_orgs is not None:
+            conds.append(col.in_(subject.names) & in_orgs)
         elif e.category == PD.ACTIVITY and _is_text(col) and in_orgs is not None and subject.org_ids:
             conds.append(or_(*[cast(col, String).contains(n) for n in subject.needles]) & in_orgs)
     return conds

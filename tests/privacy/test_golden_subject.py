@@ -179,3 +179,50 @@ def test_after_erasure_editing_a_value_that_was_not_erased_still_breaks_the_chai
     with _op(engine) as s:
         result = audit.verify(s)
     assert not result.ok and result.reason == "hash_mismatch"
+
+
+def test_a_third_partys_contact_details_are_exported_and_erased_by_the_controllers_dpo(world):
+    """Organization as controller: an importer's contact person without an account, found by e-mail across the
+    tagged columns of the DPO's organization, exported and erased with a receipt."""
+    from sqlalchemy import update
+
+    from db.reporting_models import Customer
+
+    engine, subject, lookalike, dpo = world
+    contact = ("anna.kontakt@importer.example", "Anna Kontakt")
+    with _op(engine) as s:
+        s.execute(update(Customer).where(Customer.org_id == subject.org_id).values(
+            contact_name=contact[1], contact_email=contact[0]))
+        s.execute(update(Customer).where(Customer.org_id == lookalike.org_id).values(contact_name=contact[1]))
+    with _op(engine) as s:
+        result = export_for(s, subject_email=contact[0], actor=person_by_email(s, dpo.email), at=AT)
+    data = zipfile.ZipFile(io.BytesIO(result.data)).read("data.json").decode()
+    assert contact[0] in data and contact[1] in data and str(lookalike.org_id) not in data
+    with _op(engine) as s:
+        receipt = erase_for(s, subject_email=contact[0], actor=person_by_email(s, dpo.email), at=AT)
+    assert receipt.retained["customer"]["reason"] == "privacy.reason.third_party_contact"
+    after = dump(engine)
+    assert rows_mentioning(after, [contact[0]]) == {}
+    assert [t for t, rows in rows_mentioning(after, [contact[1]]).items()] == ["customer"]  # only org B's namesake
+    with _op(engine) as s:
+        assert audit.verify(s).ok
+
+
+def test_events_hashed_before_sealing_are_left_as_they_are_and_reported(engine, monkeypatch):
+    """Events written before hash version 3 hash the values themselves: rewriting them would break their chain,
+    so erasure leaves them and lists them in the receipt (`audit_event_legacy`); the log still verifies."""
+    import core.audit.service as svc
+
+    monkeypatch.setattr(svc, "HASH_VERSION", svc.HMAC_SHA256)  # as the code before this change wrote events
+    person = make_user(engine, email="old.timer@example.com", name="Old Timer")
+    owner = make_user(engine, name="Owner Old")
+    org = make_org(engine, owner)
+    add_member(engine, owner, org, person, "editor")
+    monkeypatch.setattr(svc, "HASH_VERSION", svc.SEALED_HMAC_SHA256)
+    dpo = make_user(engine, email="dpo3@example.com", name="Officer Three")
+    add_member(engine, owner, org, dpo, "dpo")
+    with _op(engine) as s:
+        receipt = erase_for(s, subject_email=person.email, actor=person_by_email(s, dpo.email), at=AT)
+    assert receipt.retained["audit_event_legacy"]["rows"] >= 1
+    with _op(engine) as s:
+        assert audit.verify(s).ok
