@@ -63,6 +63,29 @@ else:
                     fn(c)
 
             run_action("privacy_center", _do, "privacy.center.done")
+    if req.type == "erasure" and req.status in requests.OPEN:
+        # approval before erasure: the DPO approves a started request (the requester signed in to make it, which
+        # is the identity check for a signed-in person); the erasure runs on the operator session
+        if st.button(tr("privacy.center.approve_erase"), type="primary", key="pc_do_erase"):
+            def _erase() -> None:
+                from core.clock import SystemClock
+                from core.errors import DomainError
+                from core.privacy.service import erase_for
+                from core.privacy.subject import operator_session
+
+                if req.status != requests.IN_PROGRESS:
+                    raise DomainError("privacy.center.erase_needs_start")
+                with context() as c, operator_session() as s:
+                    receipt = erase_for(s, subject_email=req.requester_email, actor=s.get(type(c.user), c.user.id),
+                                        at=SystemClock().now(), request_id=req.id)
+                st.session_state["pc_receipt"] = receipt.as_dict()
+                with context() as c:
+                    requests.complete(c, req.id)
+
+            run_action("privacy_center", _erase, "privacy.center.done")
+    if "pc_receipt" in st.session_state:
+        st.caption(tr("privacy.center.receipt"))
+        st.json(st.session_state["pc_receipt"])
     if req.status == requests.REFUSED:
         st.caption(tr("privacy.center.refusal_route"))
     for n in req.notes or []:

@@ -75,3 +75,27 @@ def test_the_privacy_center_is_the_dpos_only(demo_data):
     assert [r for r in ("owner", "editor", "viewer", "consultant", "dpo") if "privacy_center" in pages_for(r)] == ["dpo"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # not registered for an owner
         open_app("owner", "en", "privacy_center")
+
+
+def test_the_dpo_approves_an_erasure_and_sees_the_receipt(demo_data):
+    at = open_app("editor", "en", "my_data")
+    at.selectbox(key="my_data_type").set_value("erasure")
+    at.button[[b.label for b in at.button].index("Send request")].click().run()
+    editor = _person("demo-editor")
+    at = open_app("dpo", "en", "privacy_center")
+    at.button(key="pc_do_erase").click().run()  # not started yet: refused, nothing erased
+    assert not at.exception and _exists(editor)
+    at.button(key="pc_do_start").click().run()
+    at.button(key="pc_do_erase").click().run()
+    assert not at.exception
+    assert not _exists(editor)
+    assert at.json and at.json[0].value and '"app_user": 1' in at.json[0].value.replace(" ", "").replace(
+        '"app_user":1', '"app_user": 1')
+    with scoped_session(Scope(), get_engine()) as s:
+        (req,) = s.exec(select(PrivacyRequest)).all()
+        assert req.status == "completed" and req.requester_email == ""
+
+
+def _exists(user: User) -> bool:
+    with scoped_session(Scope(), get_engine()) as s:
+        return s.get(User, user.id) is not None
