@@ -104,7 +104,8 @@ def row_conditions(subject: Subject, table, entries: list[Entry]) -> list:  # no
         elif e.category == PD.IDENTITY and subject.names and in_orgs is not None:
             conds.append(col.in_(subject.names) & in_orgs)
         elif e.category == PD.ACTIVITY and _is_text(col) and in_orgs is not None and subject.org_ids:
-            conds.append(or_(*[cast(col, String).contains(n) for n in subject.needles]) & in_orgs)
+            text = func.lower(cast(col, String))
+            conds.append(or_(*[text.contains(n.lower()) for n in subject.needles]) & in_orgs)
     return conds
 
 
