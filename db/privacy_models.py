@@ -38,6 +38,13 @@ class PrivacyRequest(SQLModel, table=True):
     assigned_to: uuid.UUID | None = Field(default=None, sa_column_kwargs=tag(PD.IDENTIFIER))
     notes: list | None = Field(default=None, sa_column=Column(JSON, info=info(PD.ACTIVITY)))
     closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
+    # identity: "sign_in" (made while signed in) or "email_code" (a 6-digit code e-mailed to the requester)
+    verification_method: str = Field(default="", max_length=20, sa_column_kwargs=tag(PD.NONE))
+    verified_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
+    code_hash: str = Field(default="", max_length=64, sa_column_kwargs=tag(PD.NONE))  # keyed HMAC, never the code
+    code_expires_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True),
+                                             sa_column_kwargs=tag(PD.NONE))
+    code_attempts: int = Field(default=0, sa_column_kwargs=tag(PD.NONE))
     version: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))
 
 

@@ -79,7 +79,8 @@ def create_request(session: Session, *, user: User, org_id: uuid.UUID | None, ty
         raise DomainError("privacy.error.bad_transition", status="-", action=type)
     req = PrivacyRequest(number=f"PR-{local_day(at):%Y%m%d}-{secrets.token_hex(3).upper()}", org_id=org_id,
                          requester_user_id=user.id, requester_email=user.email or "", type=type,
-                         details=(details or "")[:4000], received_at=at, received_on=local_day(at), notes=[])
+                         details=(details or "")[:4000], received_at=at, received_on=local_day(at), notes=[],
+                         verification_method="sign_in", verified_at=at)  # made while signed in: identity known
     session.add(req)
     session.flush()
     _record(session, actor=user, org_id=None, action="created", req=req, before=None, at=at)
