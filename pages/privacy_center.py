@@ -86,6 +86,9 @@ else:
     if "pc_receipt" in st.session_state:
         st.caption(tr("privacy.center.receipt"))
         st.json(st.session_state["pc_receipt"])
+    with st.expander(tr("privacy.center.answer")):
+        for language in ("zh", "en"):  # the requester gets it in both languages
+            st.code(requests.templated_answer(req, language), language=None)
     if req.status == requests.REFUSED:
         st.caption(tr("privacy.center.refusal_route"))
     for n in req.notes or []:

@@ -217,3 +217,11 @@ def register_csv(ctx: Context, lang: str = "en") -> bytes:
                     days_left(r, today) if r.status in OPEN else "", r.extension_reason, r.refusal_reason,
                     r.closed_at.isoformat() if r.closed_at else ""])
     return out.getvalue().encode("utf-8-sig")
+
+
+def templated_answer(req: PrivacyRequest, lang: str) -> str:
+    """The answer to send the requester for the request's state, in `lang` (the page shows both languages)."""
+    kind = {REFUSED: "refused", PAUSED: "paused"}.get(req.status) or ("extended" if req.extended_days and
+                                                                        req.status in OPEN else "done")
+    return t(f"privacy.answer.{kind}", lang, number=req.number, type=t(f"privacy.type.{req.type}", lang),
+             reason=req.refusal_reason or req.extension_reason, due=due_on(req).isoformat())

@@ -65,6 +65,9 @@ def test_the_dpo_sees_and_works_the_queue(demo_data):
     with scoped_session(Scope(), get_engine()) as s:
         assert s.get(PrivacyRequest, req.id).status == "refused"
     assert at.get("download_button")
+    answers = [c.value for c in at.code]
+    assert any("Identity could not be confirmed" in a and "supervisory authority" in a for a in answers)
+    assert any("监管机构" in a and req.number in a for a in answers)
 
 
 def test_the_privacy_center_is_the_dpos_only(demo_data):
