@@ -126,8 +126,9 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(sa_type=DateTime(timezone=True), index=True, sa_column_kwargs=tag(PD.ACTIVITY))
     prev_hash: str = Field(max_length=64, sa_column_kwargs=tag(PD.NONE))
     hash: str = Field(max_length=64, sa_column_kwargs=tag(PD.NONE))
-    # 1: plain SHA-256 (events before migration 0013), 2: HMAC-SHA-256 with CBAM_AUDIT_KEY (core.audit)
-    hash_version: int = Field(default=2, sa_column_kwargs={**tag(PD.NONE), "server_default": "1"})
+    # 1: plain SHA-256 (events before migration 0013), 2: HMAC-SHA-256 with CBAM_AUDIT_KEY, 3: the same over
+    # commitments to the values, so that erasure can pseudonymise them without breaking the chain (core.audit)
+    hash_version: int = Field(default=3, sa_column_kwargs={**tag(PD.NONE), "server_default": "1"})
 
 
 class ConsentRecord(SQLModel, table=True):
@@ -159,3 +160,5 @@ TENANT_TABLES = TENANT_TABLES + EXCHANGE_TABLES
 from db.evidence_models import EVIDENCE_TABLES  # noqa: E402
 
 TENANT_TABLES = TENANT_TABLES + EVIDENCE_TABLES
+# Privacy requests, objections and the erasure ledger (issue 14); not tenant tables: see db.rls.privacy_sql.
+from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401

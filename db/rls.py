@@ -134,3 +134,20 @@ def reporting_sql(tables: tuple[str, ...]) -> list[str]:
         grants = "SELECT, INSERT" if table in REPORTING_APPEND_ONLY else "SELECT, INSERT, UPDATE, DELETE"
         stmts += tenant_table_sql(table, grants)
     return stmts
+
+
+# Privacy (migration 0016): a request is the requester's and their organization's DPO's; an objection the
+# person's own; the erasure ledger is the operator's alone (no grant: the app role never reads it).
+def privacy_sql() -> list[str]:
+    stmts = []
+    for table in ("privacy_request", "privacy_objection", "privacy_erasure"):
+        stmts += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY", f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"]
+    stmts += [
+        f"GRANT SELECT, INSERT, UPDATE ON privacy_request TO {APP_ROLE}",
+        "CREATE POLICY privacy_request_access ON privacy_request USING (org_id = cbam_org() "
+        "OR requester_user_id = cbam_user()) WITH CHECK (org_id = cbam_org() OR requester_user_id = cbam_user())",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON privacy_objection TO {APP_ROLE}",
+        "CREATE POLICY privacy_objection_own ON privacy_objection USING (user_id = cbam_user()) "
+        "WITH CHECK (user_id = cbam_user())",
+    ]
+    return stmts

@@ -43,3 +43,6 @@ st.subheader(tr("profile.consents"))
 st.dataframe(
     [{tr("profile.consent_version"): c.policy_version, tr("profile.consent_at"): c.accepted_at} for c in consents],
     hide_index=True, width="stretch")
+
+# the rights hub: export, requests, objections (issue 14)
+st.page_link("pages/my_data.py", label=tr("page.my_data"), icon=":material/shield_person:")

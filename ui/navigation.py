@@ -29,6 +29,8 @@ ICONS = {
     "portfolio": ":material/dashboard:",
     "audit_log": ":material/fact_check:",
     "profile": ":material/person:",
+    "privacy_center": ":material/privacy_tip:",
+    "my_data": ":material/shield_person:",
     "onboarding": ":material/how_to_reg:",
 }
 
@@ -45,12 +47,13 @@ SECTIONS = {
                      "data_import", "evidence"), "data"),
     **dict.fromkeys(("emissions", "costs", "portfolio", "exports"), "results"),
     **dict.fromkeys(("organization", "members", "audit_log", "profile"), "admin"),
+    **dict.fromkeys(("privacy_center", "my_data"), "admin"),
 }
 
 
 def pages_for_role(role, *, has_org: bool) -> dict[str, list[st.Page]]:
     """The role's pages grouped in sidebar sections, in the order of `core.access.PAGES`."""
-    names = ["home", "profile"] if not has_org else pages_for(role)
+    names = ["home", "profile", "my_data"] if not has_org else pages_for(role)
     sections: dict[str, list[st.Page]] = {}
     for n in names:
         title = tr(f"nav.{SECTIONS[n]}") if SECTIONS[n] else ""
@@ -72,7 +75,7 @@ def guard(name: str) -> None:
         st.stop()
     if name == "onboarding":
         return
-    allowed = ["home", "profile"] if a.org_id is None else pages_for(a.role)
+    allowed = ["home", "profile", "my_data"] if a.org_id is None else pages_for(a.role)
     if name not in allowed:
         st.page_link(page("home"), label=tr("page.home"))
         st.stop()

@@ -91,7 +91,9 @@ PAGES: dict[str, Permission | None] = {  # in navigation order, section by secti
     "organization": Permission.ORG_VIEW,
     "members": Permission.MEMBERS_VIEW,
     "audit_log": Permission.AUDIT_VIEW,
+    "privacy_center": Permission.PRIVACY_MANAGE,  # the DPO's queue of rights requests (issue 14)
     "profile": None,
+    "my_data": None,  # my data and rights, next to the profile (issue 14)
 }
 
 

@@ -29,7 +29,14 @@ from db.models import AuditEvent
 GENESIS = "0" * 64
 PLAIN_SHA256 = 1  # events written before the chain was keyed: SHA-256 of the body
 HMAC_SHA256 = 2   # HMAC-SHA-256 of the body with CBAM_AUDIT_KEY
-HASH_VERSION = HMAC_SHA256
+# HMAC-SHA-256 of the body in which every value of `before`/`after` is replaced by a keyed commitment to it
+# (HMAC over the event's chain, seq and the value). Erasure may then replace a person's value by a marker that keeps
+# only its commitment ({"$erased": commitment, "$pseudonym": token}): the hash is unchanged, so the chain still
+# verifies after erasure, while editing any value that was not erased still breaks it (core.privacy.erasure).
+SEALED_HMAC_SHA256 = 3
+HASH_VERSION = SEALED_HMAC_SHA256
+KEYED_VERSIONS = (HMAC_SHA256, SEALED_HMAC_SHA256)
+ERASED, PSEUDONYM = "$erased", "$pseudonym"
 
 
 def _json_default(value: Any) -> Any:
@@ -62,14 +69,39 @@ def event_body(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def is_erased(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {ERASED, PSEUDONYM}
+
+
+def commitment(chain: str, seq: int, value: Any, key: bytes | None = None) -> str:
+    """A keyed commitment to one value of an event (bound to the event, so equal values in two events differ)."""
+    data = json.dumps([chain, seq, value], sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return hmac.new(key if key is not None else get_settings().effective_audit_key, b"cbam-audit-value/1|" + data,
+                    hashlib.sha256).hexdigest()
+
+
+def seal(value: Any, chain: str, seq: int, key: bytes | None = None) -> Any:
+    """`before`/`after` with every leaf value replaced by its commitment; an erased leaf keeps its own."""
+    if is_erased(value):
+        return value[ERASED]
+    if isinstance(value, dict):
+        return {k: seal(v, chain, seq, key) for k, v in value.items()}
+    if isinstance(value, list):
+        return [seal(v, chain, seq, key) for v in value]
+    return commitment(chain, seq, value, key)
+
+
 def hash_body(body: dict[str, Any], version: int = HASH_VERSION, key: bytes | None = None) -> str:
     """The hash of an event's body (see `event_body`); the consultant-scale seed hashes with this too."""
+    key = key if key is not None else (get_settings().effective_audit_key if version != PLAIN_SHA256 else b"")
+    if version == SEALED_HMAC_SHA256:
+        body = dict(body, before=seal(body["before"], body["chain"], body["seq"], key),
+                    after=seal(body["after"], body["chain"], body["seq"], key))
     data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     if version == PLAIN_SHA256:
         return hashlib.sha256(data).hexdigest()
-    if version == HMAC_SHA256:
-        return hmac.new(key if key is not None else get_settings().effective_audit_key, data,
-                        hashlib.sha256).hexdigest()
+    if version in KEYED_VERSIONS:
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
     raise ValueError(f"unknown audit hash version {version!r}")
 
 
@@ -170,7 +202,7 @@ def verify(session: Session, chain: str | None = None, batch: int = 5000,
                     reason = "anchor_mismatch"
                 if reason:
                     return VerifyResult(False, checked, len(names), name, ev.seq, ev.id, reason)
-                keyed = keyed or ev.hash_version == HMAC_SHA256
+                keyed = keyed or ev.hash_version in KEYED_VERSIONS
                 prev_hash, expected_seq, last_seq = ev.hash, ev.seq + 1, ev.seq
             session.expunge_all()
         if anchor and last_seq < anchor[0]:
@@ -184,7 +216,7 @@ def _broken_link(ev: AuditEvent, expected_seq: int, prev_hash: str, keyed: bool,
         return "sequence_gap"
     if ev.prev_hash != prev_hash:
         return "prev_hash_mismatch"
-    if ev.hash_version not in (PLAIN_SHA256, HMAC_SHA256):
+    if ev.hash_version not in (PLAIN_SHA256, *KEYED_VERSIONS):
         return "unknown_hash_version"
     if keyed and ev.hash_version == PLAIN_SHA256:
         return "hash_downgrade"  # unkeyed hashes are what someone without the key could forge

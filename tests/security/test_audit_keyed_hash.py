@@ -61,7 +61,7 @@ def test_events_from_before_the_key_still_verify_and_the_chain_continues_keyed(e
     with scoped_session(Scope(), owner_engine(engine)) as s:
         versions = [e.hash_version for e in s.exec(audit.service.select(audit.service.AuditEvent).where(
             audit.service.AuditEvent.chain == chain).order_by(audit.service.AuditEvent.seq))]
-    assert versions[-1] == audit.HASH_VERSION == audit.service.HMAC_SHA256
+    assert versions[-1] == audit.HASH_VERSION == audit.service.SEALED_HMAC_SHA256
     assert set(versions[:-1]) == {audit.service.PLAIN_SHA256}
     assert _verify(engine, chain).ok
 

@@ -1,0 +1,185 @@
+"""The personal-data map: one structure, derived from the column tags in `db/personal_data.py`, that says for
+every column holding personal data why it is processed, on what legal basis, how long it is kept, what an access
+export does with it and what an erasure does with it.
+
+Export, erasure, the processing facts in an export and the DPO's register all read this map, and a coverage gate
+(tests/privacy/test_data_map_coverage.py) reads the live schema and fails on any personal-data column that has no
+entry here, so a new column cannot silently escape a person's rights.
+
+Erasure actions:
+- `delete`: the row is deleted (it is the person's own: the account, memberships, consent records);
+- `pseudonymise`: the row is kept because the organization or the law needs it, and the link to the person is
+  removed (an author reference set to NULL, a name blanked, the person's values in text or the audit log replaced
+  by a pseudonym); `reason` says why the row is kept;
+- `exempt`: nothing is changed, `reason` documents why (a time stamp alone, once its row no longer points to the
+  person, identifies nobody).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlmodel import SQLModel
+
+from db.personal_data import INFO_KEY, PersonalData
+
+DELETE, PSEUDONYMISE, EXEMPT = "delete", "pseudonymise", "exempt"
+INCLUDE = "include"
+ERASURE_ACTIONS = (DELETE, PSEUDONYMISE, EXEMPT)
+
+# Retention periods are the platform privacy policy's own promises (policy §9, "Data Retention"); where it
+# promises more than the law, the policy is the bar.
+RET_ACCOUNT = "retention.account"      # subscription + 30 days after cancellation (policy §9)
+RET_AUDIT = "retention.audit"          # 5 years (policy §9)
+RET_ORG_RECORD = "retention.org_record"  # the organization's CBAM file, as long as the organization keeps it
+
+BASIS_CONTRACT = "basis.contract"      # GDPR Art 6(1)(b); PIPL Art 13(2)
+BASIS_CONSENT = "basis.consent"        # GDPR Art 6(1)(a), 7(1) (proof of consent); PIPL Art 13(1)
+BASIS_LEGAL = "basis.legal_obligation"  # GDPR Art 6(1)(c), 17(3)(b) and (e); PIPL Art 13(3), 47
+BASIS_LEGIT = "basis.legitimate_interest"  # GDPR Art 6(1)(f)
+
+REASON_AUTHOR = "reason.author_reference"
+REASON_AUDIT = "reason.audit_log"
+REASON_ORG_RECORD = "reason.org_record"
+REASON_THIRD_PARTY = "reason.third_party_contact"
+REASON_TIMESTAMP = "reason.timestamp_unlinked"
+REASON_EVIDENCE = "reason.evidence_record"
+REASON_REQUEST = "reason.request_record"
+REASON_LEDGER = "reason.erasure_ledger"
+
+
+@dataclass(frozen=True)
+class Rule:
+    purpose: str
+    legal_basis: str
+    retention: str
+    export: str | None
+    erasure: str | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    table: str
+    column: str
+    category: str
+    purpose: str
+    legal_basis: str
+    retention: str
+    export: str | None
+    erasure: str | None
+    reason: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """An export and an erasure action, and a documented reason wherever the value is not simply deleted."""
+        return (self.export == INCLUDE and self.erasure in ERASURE_ACTIONS
+                and (self.erasure == DELETE or bool(self.reason)))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+_ACCOUNT = Rule("purpose.account", BASIS_CONTRACT, RET_ACCOUNT, INCLUDE, DELETE)
+_CONSENT = Rule("purpose.consent_proof", BASIS_CONSENT, RET_ACCOUNT, INCLUDE, DELETE)
+_MEMBER = Rule("purpose.membership", BASIS_CONTRACT, RET_ACCOUNT, INCLUDE, DELETE)
+_AUTHOR = Rule("purpose.accountability", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_AUTHOR)
+_AUDIT = Rule("purpose.audit", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_AUDIT)
+_AUDIT_AT = Rule("purpose.audit", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_TIMESTAMP)
+_CONTACT = Rule("purpose.customer_exchange", BASIS_LEGIT, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_THIRD_PARTY)
+_ORG_TEXT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_ORG_RECORD)
+_EVIDENCE = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_EVIDENCE)
+_REQUEST = Rule("purpose.rights_requests", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_REQUEST)
+_OBJECTION = Rule("purpose.objections", BASIS_LEGAL, RET_ACCOUNT, INCLUDE, DELETE)
+_LEDGER = Rule("purpose.erasure_ledger", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_LEDGER)
+_EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
+
+# Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
+# unless named here; any other personal-data column without a rule leaves its entry incomplete and fails the gate.
+RULES: dict[tuple[str, str], Rule] = {
+    **{("app_user", c): _ACCOUNT for c in ("issuer", "subject", "email", "name", "phone", "language",
+                                           "created_at", "updated_at")},
+    ("app_user", "adult_confirmed_at"): _CONSENT,
+    **{("consent_record", c): _CONSENT for c in ("user_id", "kind", "policy_version", "age_confirmed",
+                                                 "accepted_at")},
+    **{("membership", c): _MEMBER for c in ("user_id", "invited_email", "status")},
+    ("audit_event", "actor_id"): _AUDIT,
+    ("audit_event", "before"): _AUDIT,
+    ("audit_event", "after"): _AUDIT,
+    ("audit_event", "at"): _AUDIT_AT,
+    ("organization", "signatory_name"): _ORG_TEXT,
+    ("customer", "contact_name"): _CONTACT,
+    ("customer", "contact_email"): _CONTACT,
+    ("customer_request", "requested_by"): _CONTACT,
+    ("customer_request", "requested_by_email"): _CONTACT,
+    ("customer_request", "subject"): _ORG_TEXT,
+    ("review_comment", "text"): _ORG_TEXT,
+    ("evidence_file", "original_name"): _EVIDENCE,
+    ("evidence_file", "uploaded_at"): _EVIDENCE_AT,
+    **{("privacy_request", c): _REQUEST for c in ("requester_user_id", "requester_email", "details", "received_at",
+                                                  "assigned_to", "notes")},
+    **{("privacy_objection", c): _OBJECTION for c in ("user_id", "purpose", "objected", "updated_at")},
+    **{("privacy_erasure", c): _LEDGER for c in ("user_id", "email_digest")},
+}
+
+
+def _is_author_reference(col) -> bool:  # noqa: ANN001
+    return col.nullable and any(fk.column.table.name == "app_user" for fk in col.foreign_keys)
+
+
+def data_map(metadata=None) -> list[Entry]:
+    """Every column tagged as personal data, with what is done with it. Derived from the tags: a column tagged
+    `none` is not here; a tagged column with no rule gets an entry whose actions are None (the gate fails)."""
+    metadata = metadata or _metadata()
+    out: list[Entry] = []
+    for table in metadata.sorted_tables:
+        for col in table.columns:
+            category = col.info.get(INFO_KEY)
+            if category == PersonalData.NONE.value:
+                continue
+            rule = RULES.get((table.name, col.name))
+            if rule is None and category == PersonalData.IDENTIFIER.value and _is_author_reference(col):
+                rule = _AUTHOR
+            if rule is None:
+                out.append(Entry(table.name, col.name, str(category), "", "", "", None, None))
+            else:
+                out.append(Entry(table.name, col.name, str(category), rule.purpose, rule.legal_basis,
+                                 rule.retention, rule.export, rule.erasure, rule.reason))
+    return out
+
+
+def entries_by_table(metadata=None) -> dict[str, list[Entry]]:
+    out: dict[str, list[Entry]] = {}
+    for e in data_map(metadata):
+        out.setdefault(e.table, []).append(e)
+    return out
+
+
+def author_columns(table: str) -> list[str]:
+    return [e.column for e in entries_by_table().get(table, []) if e.reason == REASON_AUTHOR]
+
+
+def _metadata():
+    import db.models  # noqa: F401  (registers every table)
+
+    return SQLModel.metadata
+
+
+def processing_facts(lang: str = "en") -> list[dict]:
+    """What the export tells a person about the processing: per table, the categories, purposes, legal bases,
+    retention, recipients and transfers, in their language, generated from the map."""
+    from core.i18n import t
+
+    facts = []
+    for table, entries in entries_by_table().items():
+        facts.append({
+            "table": table,
+            "columns": [e.column for e in entries],
+            "categories": sorted({e.category for e in entries}),
+            "purposes": sorted({t(f"privacy.{e.purpose}", lang) for e in entries if e.purpose}),
+            "legal_bases": sorted({t(f"privacy.{e.legal_basis}", lang) for e in entries if e.legal_basis}),
+            "retention": sorted({t(f"privacy.{e.retention}", lang) for e in entries if e.retention}),
+            "erasure": sorted({e.erasure or "-" for e in entries}),
+            "recipients": t("privacy.recipients", lang),
+            "transfers": t("privacy.transfers", lang),
+        })
+    return facts

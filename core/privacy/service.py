@@ -1,0 +1,59 @@
+"""What the pages and the CLI call: who may export or erase whom, on the operator session.
+
+A data protection officer (role `dpo`, permission privacy.manage) of an organization the person belongs to may
+export or erase them; anyone may export their own data. The erasure itself runs on the operator session (the owner
+connection on PostgreSQL): it reaches the person's rows in every organization and rewrites the audit log, which
+the app role may only append to."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from core.access import Permission, can
+from core.errors import DomainError
+from core.privacy.erasure import Receipt, erase
+from core.privacy.export import ExportResult, build_export
+from core.privacy.subject import find_subject
+from db.models import Membership, User
+
+
+def person_by_email(session: Session, email: str) -> User:
+    user = session.execute(select(User).where(func.lower(User.email) == (email or "").strip().lower())
+                           ).scalars().first()
+    if user is None:
+        raise DomainError("privacy.error.no_subject", email=email)
+    return user
+
+
+def dpo_orgs(session: Session, actor: User) -> set[uuid.UUID]:
+    rows = session.execute(select(Membership.org_id, Membership.role).where(
+        Membership.user_id == actor.id, Membership.status == "active")).all()
+    return {org for org, role in rows if can(role, Permission.PRIVACY_MANAGE)}
+
+
+def require_dpo_for(session: Session, actor: User, subject_email: str) -> None:
+    """The actor is a DPO of an organization the person belongs to (or of any, for a person in none)."""
+    mine = dpo_orgs(session, actor)
+    if not mine:
+        raise DomainError("privacy.error.not_dpo")
+    try:
+        theirs = find_subject(session, subject_email).org_ids
+    except DomainError:
+        return  # nobody (left) to act on: erase() answers "already erased" or "not found"
+    if theirs and not (theirs & mine):
+        raise DomainError("privacy.error.not_dpo")
+
+
+def export_for(session: Session, *, subject_email: str, actor: User, at: datetime) -> ExportResult:
+    if (actor.email or "").lower() != subject_email.strip().lower():
+        require_dpo_for(session, actor, subject_email)
+    return build_export(session, subject_email, actor_id=actor.id, at=at)
+
+
+def erase_for(session: Session, *, subject_email: str, actor: User, at: datetime, dry_run: bool = False,
+              request_id: uuid.UUID | None = None) -> Receipt:
+    require_dpo_for(session, actor, subject_email)
+    return erase(session, subject_email, actor=actor, at=at, dry_run=dry_run, request_id=request_id)

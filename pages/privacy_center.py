@@ -1,0 +1,98 @@
+"""Privacy center (DPO): the queue of rights requests with days left in colour, filters, assignment, notes,
+pause/resume, extension and refusal with a reason; the register as CSV."""
+import streamlit as st
+
+from core.privacy import requests
+from ui.forms import form_error, run_action
+from ui.navigation import guard
+from ui.state import context, labels, lang, tr
+
+guard("privacy_center")
+
+st.title(tr("privacy.center.title"))
+c1, c2, c3 = st.columns(3)
+status = c1.selectbox(tr("privacy.center.filter_status"), ["", *requests.STATUSES],
+                      format_func=({"": "—"} | labels("privacy.status", requests.STATUSES)).get, key="pc_status")
+kind = c2.selectbox(tr("privacy.center.filter_type"), ["", *requests.TYPES],
+                    format_func=({"": "—"} | labels("privacy.type", requests.TYPES)).get, key="pc_type")
+overdue = c3.checkbox(tr("privacy.center.overdue_only"), key="pc_overdue")
+
+with context() as ctx:
+    rows = requests.list_requests(ctx, status=status or None, type=kind or None, overdue=overdue)
+    today = requests.local_day(ctx.clock.now())
+    register = requests.register_csv(ctx, lang() if lang() in ("zh", "en") else "en")
+
+if not rows:
+    st.info(tr("privacy.center.none"))
+else:
+    table = []
+    for r in rows:
+        left = requests.days_left(r, today) if r.status in requests.OPEN else None
+        table.append({tr("privacy.center.col.id"): r.number, tr("privacy.center.col.type"): tr(f"privacy.type.{r.type}"),
+                      tr("privacy.center.col.status"): tr(f"privacy.status.{r.status}"),
+                      tr("privacy.center.col.requester"): r.requester_email,
+                      tr("privacy.center.col.received"): r.received_on,
+                      tr("privacy.center.col.due"): requests.due_on(r),
+                      tr("privacy.center.col.days_left"): "" if left is None else f":{requests.colour(left)}[{left}]"})
+    # days left in colour (green from 10, amber below 10, red below 5 and overdue)
+    st.markdown("\n".join(f"- **{row[tr('privacy.center.col.id')]}** · {row[tr('privacy.center.col.type')]} · "
+                          f"{row[tr('privacy.center.col.status')]} · {row[tr('privacy.center.col.due')]} · "
+                          f"{row[tr('privacy.center.col.days_left')]}" for row in table))
+
+    by_number = {r.number: r for r in rows}
+    chosen = st.selectbox(tr("privacy.center.request"), list(by_number), key="pc_request")
+    req = by_number[chosen]
+    form_error("privacy_center")
+    reason = st.text_input(tr("privacy.center.reason"), key="pc_reason")
+    note = st.text_input(tr("privacy.center.note"), key="pc_note")
+    b = st.columns(4)
+    actions = {
+        "assign": (b[0], "privacy.center.assign_to_me", lambda c: requests.assign(c, req.id, c.user.id)),
+        "start": (b[1], "privacy.center.start", lambda c: requests.start(c, req.id)),
+        "pause": (b[2], "privacy.center.pause", lambda c: requests.pause(c, req.id)),
+        "resume": (b[3], "privacy.center.resume", lambda c: requests.resume(c, req.id)),
+        "extend": (b[0], "privacy.center.extend", lambda c: requests.extend(c, req.id, reason)),
+        "refuse": (b[1], "privacy.center.refuse", lambda c: requests.refuse(c, req.id, reason)),
+        "complete": (b[2], "privacy.center.complete", lambda c: requests.complete(c, req.id)),
+        "note": (b[3], "privacy.center.add_note", lambda c: requests.add_note(c, req.id, note)),
+    }
+    for name, (col, label, fn) in actions.items():
+        if col.button(tr(label), key=f"pc_do_{name}"):
+            def _do(fn=fn) -> None:  # noqa: ANN001
+                with context() as c:
+                    fn(c)
+
+            run_action("privacy_center", _do, "privacy.center.done")
+    if req.type == "erasure" and req.status in requests.OPEN:
+        # approval before erasure: the DPO approves a started request (the requester signed in to make it, which
+        # is the identity check for a signed-in person); the erasure runs on the operator session
+        if st.button(tr("privacy.center.approve_erase"), type="primary", key="pc_do_erase"):
+            def _erase() -> None:
+                from core.clock import SystemClock
+                from core.errors import DomainError
+                from core.privacy.service import erase_for
+                from core.privacy.subject import operator_session
+
+                if req.status != requests.IN_PROGRESS:
+                    raise DomainError("privacy.center.erase_needs_start")
+                with context() as c, operator_session() as s:
+                    receipt = erase_for(s, subject_email=req.requester_email, actor=s.get(type(c.user), c.user.id),
+                                        at=SystemClock().now(), request_id=req.id)
+                st.session_state["pc_receipt"] = receipt.as_dict()
+                with context() as c:
+                    requests.complete(c, req.id)
+
+            run_action("privacy_center", _erase, "privacy.center.done")
+    if "pc_receipt" in st.session_state:
+        st.caption(tr("privacy.center.receipt"))
+        st.json(st.session_state["pc_receipt"])
+    with st.expander(tr("privacy.center.answer")):
+        for language in ("zh", "en"):  # the requester gets it in both languages
+            st.code(requests.templated_answer(req, language), language=None)
+    if req.status == requests.REFUSED:
+        st.caption(tr("privacy.center.refusal_route"))
+    for n in req.notes or []:
+        st.caption(f"{n.get('at', '')[:16]} · {n.get('text', '')}")
+
+st.download_button(tr("privacy.center.register_csv"), register, file_name="privacy-requests.csv", mime="text/csv",
+                   key="pc_register")
