@@ -159,3 +159,7 @@ TENANT_TABLES = TENANT_TABLES + EXCHANGE_TABLES
 from db.evidence_models import EVIDENCE_TABLES  # noqa: E402
 
 TENANT_TABLES = TENANT_TABLES + EVIDENCE_TABLES
+# The AI helper (issue 16): the per-organization switch and the stored interactions.
+from db.assistant_models import ASSISTANT_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
