@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, data_import, engine, exports, review, template
+from cli import admin, assistant, data_import, engine, exports, review, template
 
 app = typer.Typer(
     name="cbam",
@@ -20,6 +20,7 @@ template.register(app)
 data_import.register(app)
 exports.register(app)
 review.register(app)
+assistant.register(app)
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ ICONS = {
     "audit_log": ":material/fact_check:",
     "profile": ":material/person:",
     "onboarding": ":material/how_to_reg:",
+    "assistant": ":material/smart_toy:",
 }
 
 
@@ -43,7 +44,7 @@ SECTIONS = {
     "home": "",
     **dict.fromkeys(("installations", "reporting", "processes", "precursors", "shipments", "customers",
                      "data_import", "evidence"), "data"),
-    **dict.fromkeys(("emissions", "costs", "portfolio", "exports"), "results"),
+    **dict.fromkeys(("emissions", "costs", "portfolio", "exports", "assistant"), "results"),
     **dict.fromkeys(("organization", "members", "audit_log", "profile"), "admin"),
 }
 

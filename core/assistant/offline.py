@@ -82,8 +82,8 @@ def _looks_like_product(question: str) -> bool:
     return 0 < len(q) <= 12 and "?" not in q and "？" not in q
 
 
-_CN_NOISE = re.compile(r"(?i)(which|what|is|the|cn|hs|code|codes|for|of|a|does|belong|to|编码|税号|是什么|是多少|"
-                       r"属于|哪个|什么|的|请问|商品|归类|[?？。，,])")
+_CN_NOISE = re.compile(r"(?i)(?<![a-z])(which|what|is|the|cn|hs|code|codes|for|of|a|an|does|belong|belongs|to|"
+                       r"in|under)(?![a-z])|编码|税号|是什么|是多少|属于|哪个|什么|的|请问|商品|归类|[?？。，,]")
 
 
 def plan(question: str) -> tuple[str, list[tuple[str, dict]]]:
