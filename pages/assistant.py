@@ -10,7 +10,7 @@ from core.assistant.service import provider_config
 from core.errors import DomainError
 from core.reporting import list_periods
 from ui.navigation import guard
-from ui.state import acting, context, lang, tr
+from ui.state import acting, context, tr
 
 guard("assistant")
 
@@ -42,7 +42,7 @@ with st.sidebar:
 
 with st.expander(tr("assistant.examples")):
     for v in VERIFIED:
-        st.markdown(f"- {getattr(v, lang())}")
+        st.markdown(f"- {tr(v.key)}")
 
 history = st.session_state.setdefault("assistant_history", [])
 

@@ -24,23 +24,36 @@ def language_of(text: str) -> str:
 class Verified:
     id: str
     intent: str
-    en: str
-    zh: str
+
+    @property
+    def key(self) -> str:
+        return f"assistant.q.{self.id}"
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang)
+
+    @property
+    def en(self) -> str:
+        return self.text("en")
+
+    @property
+    def zh(self) -> str:
+        return self.text("zh")
 
 
-# The catalogue of verified questions: each is answered from the tools, in both languages (tests/assistant).
+# The catalogue of verified questions (texts in messages.json as assistant.q.<id>): each is answered from the tools,
+# in both languages (tests/assistant).
 VERIFIED: tuple[Verified, ...] = (
-    Verified("see", "see", "Why is the SEE of my processes what it is?", "为什么我的工序的单位隐含排放（SEE）是这个数值？"),
-    Verified("cost", "cost", "What drives our CBAM cost this period?", "本期的CBAM成本主要由什么构成？"),
-    Verified("findings", "findings", "Which data-quality findings matter most and how do I fix them?",
-             "哪些数据质量问题最重要，如何修复？"),
-    Verified("default", "default", "How much would actual data save compared with the default values?",
-             "与默认值相比，使用实际数据能节省多少？"),
-    Verified("supplier", "supplier", "What should I ask my supplier for?", "我应该向供应商索取哪些数据？"),
-    Verified("cn", "cn", "Which CN code is hot-rolled steel plate?", "热轧钢板的CN编码是什么？"),
-    Verified("deminimis", "regulation", "What is the de minimis threshold?", "什么是微量豁免门槛？"),
-    Verified("deadline", "regulation", "When is the annual CBAM declaration due?", "年度CBAM申报的截止日期是什么时候？"),
+    Verified("see", "see"),
+    Verified("cost", "cost"),
+    Verified("findings", "findings"),
+    Verified("default", "default"),
+    Verified("supplier", "supplier"),
+    Verified("cn", "cn"),
+    Verified("deminimis", "regulation"),
+    Verified("deadline", "regulation"),
 )
+
 
 # intent → the words that signal it (checked in this order: the first match wins). Latin words are bounded by
 # letters, not by \b: in 我的SEE是 a Chinese character counts as a word character.
@@ -199,7 +212,7 @@ def compose(intent: str, results: list[ToolResult], lang: str) -> str:
     lines = [t("assistant.offline_intro", lang)]
     if intent == "help":
         lines.append(t("assistant.help", lang))
-        lines += [f"- {getattr(v, lang)}" for v in VERIFIED]
+        lines += [f"- {v.text(lang)}" for v in VERIFIED]
         return "\n".join(lines)
     if intent == "supplier":
         return "\n".join(lines + _supplier(results, lang))
