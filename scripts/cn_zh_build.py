@@ -92,7 +92,11 @@ def build() -> dict[str, str]:
             for term, zh in GLOSSARY:
                 if re.search(rf"(?<![a-z-]){re.escape(term)}(?![a-z-])", en) and zh not in terms:
                     terms.append(zh)
-            out[code] = " ".join(terms)
+            words = []  # each word once, in order (a heading and a glossary term may both say 热轧)
+            for w in " ".join(terms).split():
+                if w not in words:
+                    words.append(w)
+            out[code] = " ".join(words)
     return out
 
 

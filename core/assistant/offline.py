@@ -122,11 +122,20 @@ def num(x: object) -> str:
     return str(x)
 
 
+def _category(name: str, lang: str) -> str:
+    """A goods category's name in the answer's language (the reference data is English)."""
+    from core.reporting.common import category_key
+
+    key = category_key(name) if name else ""
+    text = t(key, lang) if key else ""
+    return name if not text or text == key else text
+
+
 def _see(r: ToolResult, lang: str) -> list[str]:
     d = r.data
     out = [t("assistant.see_head", lang, year=d["period_year"], version=d["period_version"])]
     for p in d["processes"]:
-        out.append(t("assistant.see_line", lang, code=p["process"], category=p["goods_category"],
+        out.append(t("assistant.see_line", lang, code=p["process"], category=_category(p["goods_category"], lang),
                      cn=p["cn_code"] or "—", total=num(p["see_total"]), direct=num(p["see_direct"]),
                      indirect=num(p["see_indirect"]), basis=num(p["cbam_basis"])))
         terms = [f"{x['label']} {num(x['value'])} {x['unit']}".strip() for x in p["terms"][:4]]
@@ -141,7 +150,8 @@ def _cost(r: ToolResult, lang: str) -> list[str]:
     key = "assistant.cost_head" if total["cost_eur"] is not None else "assistant.cost_head_noprice"
     out = [t(key, lang, year=d["period_year"], certificates=num(total["certificates"]), cost=num(total["cost_eur"]))]
     for ln in d["lines"][:3]:
-        out.append(t("assistant.cost_line", lang, cn=ln["cn_code"], quarter=ln["quarter"], basis=ln["basis"],
+        out.append(t("assistant.cost_line", lang, cn=ln["cn_code"], quarter=ln["quarter"],
+                     basis=t(f"entry.basis.{ln['basis']}", lang),
                      quantity=num(ln["quantity_t"]), shipments=ln["shipments"],
                      emissions=num(ln["embedded_emissions_t"]), certificates=num(ln["certificates"]),
                      cost=num(ln["cost_eur"])))
@@ -176,7 +186,7 @@ def _default(r: ToolResult, lang: str) -> list[str]:
 def _cn(r: ToolResult, lang: str) -> list[str]:
     out = [t("assistant.cn_head", lang, query=r.data["query"])]
     for m in r.data["matches"]:
-        out.append(t("assistant.cn_line", lang, code=m["cn_code"], category=m["category"],
+        out.append(t("assistant.cn_line", lang, code=m["cn_code"], category=_category(m["category"], lang),
                      description=m["description_zh"] if lang == "zh" else m["description_en"]))
     out.append(t("assistant.cn_tail", lang))
     return out
