@@ -26,7 +26,7 @@ SYSTEM = {
 TOOL_SPECS = [
     {"type": "function", "function": {
         "name": name, "description": (fn.__doc__ or name).strip().splitlines()[0],
-        "parameters": ({"type": "object", "properties": {"period_id": {"type": "string"}}} if reads else
+        "parameters": ({"type": "object", "properties": {}} if reads else
                        {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}),
     }} for name, (fn, reads) in TOOLS.items()
 ]

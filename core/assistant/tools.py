@@ -240,7 +240,7 @@ def regulation(ctx: Context | None = None, *, text: str, lang: str = "en") -> To
                       error=None if found else "assistant.error_no_passage")
 
 
-# name → (function, whether it reads the organization's data); the model sees only these names and arguments
+# name → (function, whether it reads the organization's data); the model sees only these names and a search text
 TOOLS = {
     "explain_see": (explain_see, True),
     "explain_cost": (explain_cost, True),
@@ -252,10 +252,11 @@ TOOLS = {
 
 
 def run_tool(ctx: Context, name: str, args: dict[str, Any], *, period_id=None, lang: str = "en") -> ToolResult:
-    """Run a tool by name with only the arguments it takes; the period comes from the person's choice, or from the
-    model as an id that `get_period` then looks up inside the acting organization (another's is not found)."""
+    """Run a tool by name with only the arguments it takes. The period is the person's choice (or their newest),
+    looked up inside the acting organization; a model names a tool and a search text, never a period or an
+    organization."""
     fn, reads_data = TOOLS[name]
     if reads_data:
-        return fn(ctx, period_id=args.get("period_id") or period_id, lang=lang)
+        return fn(ctx, period_id=period_id, lang=lang)
     text = str(args.get("text") or args.get("query") or "")[:500]
     return fn(ctx, text=text, lang=lang)

@@ -23,6 +23,7 @@ class ChatServer(ThreadingHTTPServer):
         self.mode = "grounded"
         self.delay = 3.0
         self.requests: list[dict] = []
+        self.foreign_period: str | None = None
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
@@ -66,8 +67,9 @@ class _Handler(BaseHTTPRequestHandler):
             if mode == "malformed":
                 calls = [{"id": "c1", "type": "function", "function": {"name": "explain_see", "arguments": "{not json"}},
                          {"id": "c2", "type": "function", "function": {"name": "drop_tables", "arguments": "{}"}}]
-            else:
-                calls = [{"id": "c1", "type": "function", "function": {"name": "explain_see", "arguments": "{}"}}]
+            else:  # `foreign_period` names a period (of another organization): the app never takes it
+                args = json.dumps({"period_id": self.server.foreign_period}) if self.server.foreign_period else "{}"
+                calls = [{"id": "c1", "type": "function", "function": {"name": "explain_see", "arguments": args}}]
             return self._json(200, {
                 "id": "p1", "object": "chat.completion", "created": 0, "model": model,
                 "choices": [{"index": 0, "finish_reason": "tool_calls",

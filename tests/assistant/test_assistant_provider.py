@@ -12,7 +12,15 @@ from core.assistant.service import TRANSFER_ABROAD
 from core.errors import PermissionDenied
 from db.models import AuditEvent, ConsentRecord
 from tests.assistant.chat_server import ChatServer
-from tests.factories import context
+from tests.factories import (
+    context,
+    enter_scenario,
+    make_customer,
+    make_installation,
+    make_org,
+    make_period,
+    make_user,
+)
 
 pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
 QUESTION = "Why is the SEE of my processes what it is?"
@@ -126,3 +134,34 @@ def test_the_configured_service_is_read_from_the_settings(steel_org, server, mon
         a = ask(ctx, "为什么我的SEE是这个数值？")
     assert a.provider == "env-model" and len(server.requests) == 2
     assert "简体中文" in server.requests[0]["messages"][0]["content"]
+
+
+def test_a_period_named_by_the_model_is_never_read(steel_org, server):
+    """The model may name a period of another organization in its tool call: the app runs the tool on the person's
+    own period in the person's own organization, and nothing of the other organization is read or sent."""
+    import json
+
+    from tests.support.paths import EXAMPLES
+
+    s = steel_org
+    other = make_user(s.engine)
+    other_org = make_org(s.engine, other, name_en="Other Aluminium Co.")
+    alu = json.loads((EXAMPLES / "aluminium_primary_smelter.json").read_text(encoding="utf-8"))
+    inst = make_installation(s.engine, other, other_org, name="Smelter", country=alu["installation"]["country"])
+    period = make_period(s.engine, other, other_org, installation_id=inst.id, year=alu["reporting_year"])
+    enter_scenario(s.engine, other, other_org, period.id, alu,
+                   customer_id=make_customer(s.engine, other, other_org).id)
+    _enable(s)
+    server.foreign_period = str(period.id)
+    with context(s.engine, s.viewer, s.org) as ctx:
+        a = ask(ctx, QUESTION, config=_config(server))
+    assert a.provider == "test-model"
+    sent = server.sent_text()  # what left the app: the person's own period only
+    assert str(s.period.id) in sent and str(period.id) not in sent and "Smelter" not in sent
+
+
+def test_these_tests_reach_no_network():
+    import socket
+
+    # pytest-socket guards connect() for this module (allow_hosts 127.0.0.1): anything else is refused unsent
+    assert socket.socket.connect.__name__ == "guarded_connect"
