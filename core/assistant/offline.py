@@ -203,7 +203,17 @@ _RENDER = {"explain_see": _see, "explain_cost": _cost, "findings": _findings, "d
            "cn_lookup": _cn, "regulation": _regulation}
 
 
-def _supplier(results: list[ToolResult], lang: str) -> list[str]:
+_GERMAN = re.compile(r"german|deutsch|德语|德文", re.I)
+
+
+def _mail_templates() -> dict[str, str]:
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).with_name("mail_templates.json")).read_text(encoding="utf-8"))
+
+
+def _supplier(results: list[ToolResult], lang: str, question: str = "") -> list[str]:
     year = next((r.data.get("period_year") for r in results if r.data.get("period_year")), "")
     out = [t("assistant.supplier_head", lang)]
     precursor = [f["rule"] for r in results if r.tool == "findings" for f in r.data.get("top", [])
@@ -214,10 +224,12 @@ def _supplier(results: list[ToolResult], lang: str) -> list[str]:
         if r.tool == "default_vs_actual" and not r.error:
             out += _default(r, lang)
     out.append(t("assistant.supplier_mail", lang, year=year))
+    if _GERMAN.search(question):  # the supplier's language, asked for by name
+        out.append(_mail_templates()["de"].format(year=year))
     return out
 
 
-def compose(intent: str, results: list[ToolResult], lang: str) -> str:
+def compose(intent: str, results: list[ToolResult], lang: str, question: str = "") -> str:
     """The templated answer over the turn's tool results."""
     lines = [t("assistant.offline_intro", lang)]
     if intent == "help":
@@ -225,7 +237,7 @@ def compose(intent: str, results: list[ToolResult], lang: str) -> str:
         lines += [f"- {v.text(lang)}" for v in VERIFIED]
         return "\n".join(lines)
     if intent == "supplier":
-        return "\n".join(lines + _supplier(results, lang))
+        return "\n".join(lines + _supplier(results, lang, question))
     for r in results:
         if r.error:
             lines.append(t(r.error, lang) if r.error.startswith("assistant.")

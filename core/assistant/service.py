@@ -123,7 +123,7 @@ def _citations(results: list[ToolResult]) -> list[Citation]:
 def _offline(ctx: Context, question: str, lang: str, period_id) -> tuple[str, str, list[ToolResult], list[dict]]:
     intent, steps = offline.plan(question)
     results = [run_tool(ctx, name, args, period_id=period_id, lang=lang) for name, args in steps]
-    return intent, offline.compose(intent, results, lang), results, [{"tool": n, "args": a} for n, a in steps]
+    return intent, offline.compose(intent, results, lang, question), results, [{"tool": n, "args": a} for n, a in steps]
 
 
 def ask(ctx: Context, question: str, *, period_id: uuid.UUID | str | None = None,

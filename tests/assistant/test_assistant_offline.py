@@ -74,3 +74,14 @@ def test_interactions_are_tagged_as_personal_data():
     assert cols["user_id"] == "identifier"
     assert cols["question"] == cols["answer"] == cols["tools"] == "activity"
     assert RETENTION_DAYS["assistant_interaction"] == 365
+
+
+def test_a_supplier_e_mail_is_drafted_in_german_when_asked(steel_org):
+    s = steel_org
+    with context(s.engine, s.viewer, s.org) as ctx:
+        a = ask(ctx, "请帮我起草一封给供应商的德语邮件")
+    assert a.intent == "supplier" and "邮件草稿" in a.text and "Sehr geehrte Damen und Herren" in a.text
+    grounding = Grounding()
+    for r in a.results:
+        grounding.add(r.numbers)
+    assert grounding.ungrounded(a.text) == []
