@@ -27,3 +27,20 @@ def test_a_question_gets_an_answer_with_citations(demo_data, role, lang, questio
 def test_the_page_is_for_every_role_that_reads_data():
     assert "assistant" in pages_for("viewer") and "assistant" in pages_for("consultant")
     assert "assistant" not in pages_for("dpo")
+
+
+def test_an_owner_switches_the_ai_service_on_the_page(demo_data, monkeypatch):
+    from core.settings import get_settings
+
+    monkeypatch.setenv("CBAM_AI_BASE_URL", "http://127.0.0.1:9/v1")  # configured, never called: nothing is asked
+    monkeypatch.setenv("CBAM_AI_MODEL", "m")
+    get_settings.cache_clear()
+    at = open_app("owner", "en", page="assistant")
+    assert not at.exception, at.exception
+    toggle = [tg for tg in at.toggle if tg.key == "assistant_enable"]
+    assert toggle and toggle[0].value is False
+    toggle[0].set_value(True).run()
+    assert not at.exception, at.exception
+    assert any("The AI service is on" in c.value for c in at.caption)
+    viewer = open_app("viewer", "en", page="assistant")
+    assert not [tg for tg in viewer.toggle if tg.key == "assistant_enable"]  # not the viewer's switch
