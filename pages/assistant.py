@@ -63,11 +63,14 @@ for turn in history:
         st.caption(turn["provider"])
         _sources(turn["citations"])
 
-question = st.chat_input(tr("assistant.input"))
+live = st.container()  # the new turn goes above the input, after the earlier ones
+# inline (in a container) rather than pinned to the window's bottom: the page keeps the app's usual layout
+with st.container():
+    question = st.chat_input(tr("assistant.input"))
 if question:
-    with st.chat_message("user"):
+    with live.chat_message("user"):
         st.markdown(question)
-    with st.chat_message("assistant"):
+    with live.chat_message("assistant"):
         try:
             with st.spinner(""), context() as ctx:
                 answer = ask(ctx, question, period_id=period_id)
