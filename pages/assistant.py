@@ -47,6 +47,11 @@ with st.expander(tr("assistant.examples")):
 history = st.session_state.setdefault("assistant_history", [])
 
 
+def _md(text: str) -> str:
+    """Each line of an answer its own paragraph or list item (Markdown would run single lines together)."""
+    return "\n\n".join(line.replace("\n", " ") for line in text.splitlines())
+
+
 def _sources(citations) -> None:
     if not citations:
         return
@@ -59,7 +64,7 @@ for turn in history:
     with st.chat_message("user"):
         st.markdown(turn["question"])
     with st.chat_message("assistant"):
-        st.markdown(turn["answer"])
+        st.markdown(_md(turn["answer"]))
         st.caption(turn["provider"])
         _sources(turn["citations"])
 
@@ -79,8 +84,8 @@ if question:
             st.stop()
 
         def _words():  # the checked answer, shown as it streams in
-            for line in answer.text.splitlines(keepends=True):
-                yield line
+            for line in _md(answer.text).split("\n\n"):
+                yield line + "\n\n"
                 time.sleep(0.01)
 
         st.write_stream(_words())
