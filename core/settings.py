@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     audit_key: str = Field(default="", alias="CBAM_AUDIT_KEY", repr=False)
     # Where `cbam audit anchor` writes the chains' heads, outside the database. Empty: data_dir/audit-anchors.
     audit_anchor_dir: Path | None = Field(default=None, alias="CBAM_AUDIT_ANCHOR_DIR")
+    # AI helper: an OpenAI-compatible chat API (DeepSeek, Qwen/DashScope, a local Ollama, OpenAI, Azure). Empty base
+    # URL or model: only the offline assistant. An owner still switches it on per organization.
+    ai_base_url: str = Field(default="", alias="CBAM_AI_BASE_URL")
+    ai_api_key: str = Field(default="", alias="CBAM_AI_API_KEY", repr=False)
+    ai_model: str = Field(default="", alias="CBAM_AI_MODEL")
+    # Seconds one call to the AI service may take before the offline answer is given instead.
+    ai_timeout: float = Field(default=20.0, gt=0, le=300, alias="CBAM_AI_TIMEOUT")
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

@@ -38,3 +38,10 @@ def personal_data_map(metadata) -> dict[str, dict[str, str | None]]:
         table.name: {col.name: col.info.get(INFO_KEY) for col in table.columns}
         for table in metadata.sorted_tables
     }
+
+
+# Tables whose rows are records about one person's activity, kept for a limited time (days) by the retention engine;
+# the privacy policy names AI interactions with one year.
+RETENTION_DAYS: dict[str, int] = {
+    "assistant_interaction": 365,
+}

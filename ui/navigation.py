@@ -32,6 +32,7 @@ ICONS = {
     "privacy_center": ":material/privacy_tip:",
     "my_data": ":material/shield_person:",
     "onboarding": ":material/how_to_reg:",
+    "assistant": ":material/smart_toy:",
 }
 
 
@@ -45,7 +46,7 @@ SECTIONS = {
     "home": "",
     **dict.fromkeys(("installations", "reporting", "processes", "precursors", "shipments", "customers",
                      "data_import", "evidence"), "data"),
-    **dict.fromkeys(("emissions", "costs", "portfolio", "exports"), "results"),
+    **dict.fromkeys(("emissions", "costs", "portfolio", "exports", "assistant"), "results"),
     **dict.fromkeys(("organization", "members", "audit_log", "profile"), "admin"),
     **dict.fromkeys(("privacy_center", "my_data"), "admin"),
 }

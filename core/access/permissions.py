@@ -87,6 +87,7 @@ PAGES: dict[str, Permission | None] = {  # in navigation order, section by secti
     "costs": Permission.DATA_VIEW,
     "portfolio": Permission.DATA_VIEW,  # every organization the person is a member of, each read in its own scope
     "exports": Permission.DATA_VIEW,
+    "assistant": Permission.DATA_VIEW,  # the AI helper answers from what DATA_VIEW may read
     # administration
     "organization": Permission.ORG_VIEW,
     "members": Permission.MEMBERS_VIEW,
