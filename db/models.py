@@ -161,8 +161,8 @@ from db.evidence_models import EVIDENCE_TABLES  # noqa: E402
 
 TENANT_TABLES = TENANT_TABLES + EVIDENCE_TABLES
 # Privacy requests, objections and the erasure ledger (issue 14); not tenant tables: see db.rls.privacy_sql.
-from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 # The AI helper (issue 16): the per-organization switch and the stored interactions.
 from db.assistant_models import ASSISTANT_TABLES  # noqa: E402
+from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES

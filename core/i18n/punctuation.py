@@ -26,15 +26,19 @@ def _near_han(text: str, start: int, end: int) -> bool:
 
 
 def _fix_parens(text: str) -> str:
-    def repl(m: re.Match) -> str:
-        inner = m.group(1)
-        if re.search(rf"[{_HAN}]", inner) or _near_han(text, m.start(), m.end()):
-            return "（" + inner.strip(" ") + "）"
-        return m.group(0)
+    def once(current: str) -> str:
+        def repl(m: re.Match) -> str:
+            inner = m.group(1)
+            if re.search(rf"[{_HAN}]", inner) or _near_han(current, m.start(), m.end()):
+                return "（" + inner.strip(" ") + "）"
+            return m.group(0)
 
-    out = _PARENS.sub(repl, text)
-    while out != text:  # nested brackets: "(法规 (EU) 2023/956 附件一)" converts from the inside out
-        text, out = out, _PARENS.sub(repl, out)
+        return _PARENS.sub(repl, current)
+
+    # nested and chained brackets ("(法规 (EU) 2023/956 附件一)", "第6(1)(b)条") convert until nothing changes
+    out = once(text)
+    while out != text:
+        text, out = out, once(out)
     return out
 
 
