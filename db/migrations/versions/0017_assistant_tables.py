@@ -2,7 +2,7 @@
 (`assistant_interaction`, personal data of the person who asked); on PostgreSQL row-level security for both
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from db import rls
 TABLES = ("assistant_setting", "assistant_interaction")
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

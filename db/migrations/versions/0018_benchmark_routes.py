@@ -2,7 +2,7 @@
 (Impl. Reg. (EU) 2025/2620 Annex, tags (A)-(L)), the route is stated, never guessed
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0018"
-down_revision = "0013"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
