@@ -31,6 +31,7 @@ ERASURE_ACTIONS = (DELETE, PSEUDONYMISE, EXEMPT)
 RET_ACCOUNT = "retention.account"      # subscription + 30 days after cancellation (policy §9)
 RET_AUDIT = "retention.audit"          # 5 years (policy §9)
 RET_ORG_RECORD = "retention.org_record"  # the organization's CBAM file, as long as the organization keeps it
+RET_ASSISTANT = "retention.assistant"  # AI helper questions and answers: one year (policy §9; RETENTION_DAYS)
 
 BASIS_CONTRACT = "basis.contract"      # GDPR Art 6(1)(b); PIPL Art 13(2)
 BASIS_CONSENT = "basis.consent"        # GDPR Art 6(1)(a), 7(1) (proof of consent); PIPL Art 13(1)
@@ -91,6 +92,8 @@ _EVIDENCE = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLU
 _REQUEST = Rule("purpose.rights_requests", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_REQUEST)
 _OBJECTION = Rule("purpose.objections", BASIS_LEGAL, RET_ACCOUNT, INCLUDE, DELETE)
 _LEDGER = Rule("purpose.erasure_ledger", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_LEDGER)
+# the person's questions to the AI helper, its answers and the reporting data it used: theirs, deleted on erasure
+_ASSISTANT = Rule("purpose.assistant", BASIS_CONTRACT, RET_ASSISTANT, INCLUDE, DELETE)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -119,6 +122,7 @@ RULES: dict[tuple[str, str], Rule] = {
                                                   "assigned_to", "notes")},
     **{("privacy_objection", c): _OBJECTION for c in ("user_id", "purpose", "objected", "updated_at")},
     **{("privacy_erasure", c): _LEDGER for c in ("user_id", "email_digest")},
+    **{("assistant_interaction", c): _ASSISTANT for c in ("user_id", "question", "answer", "tools")},
 }
 
 

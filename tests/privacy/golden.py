@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select, text, update
 from sqlmodel import SQLModel
 
 from core.privacy.datamap import data_map, entries_by_table
+from db.assistant_models import AssistantInteraction, AssistantSetting
 from db.exchange_models import CustomerRequest
 from db.models import Organization, User
 from db.privacy_models import PrivacyObjection, PrivacyRequest
@@ -101,6 +102,11 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
         s.add(ReviewComment(org_id=org, period_id=period.id, field_path="period", text=f"Ask {p.name} ({p.email})",
                             author_id=p.user.id, resolved=True, resolved_by=p.user.id, resolved_at=now))
         s.add(PrivacyObjection(user_id=p.user.id, purpose="marketing", updated_at=now))
+        s.add(AssistantInteraction(org_id=org, user_id=p.user.id, question=f"I am {p.name}, why is my cost high?",
+                                   answer=f"Dear {p.name}: the cost follows the default values.",
+                                   tools=[{"tool": "explain_cost", "asked_by": p.email}], created_by=p.user.id,
+                                   updated_by=p.user.id))
+        s.add(AssistantSetting(org_id=org, provider_enabled=False))  # its author references are planted below
         s.flush()
         # every author reference in the organization's rows points at the person
         for name, entries in entries_by_table().items():
