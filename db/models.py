@@ -159,3 +159,5 @@ TENANT_TABLES = TENANT_TABLES + EXCHANGE_TABLES
 from db.evidence_models import EVIDENCE_TABLES  # noqa: E402
 
 TENANT_TABLES = TENANT_TABLES + EVIDENCE_TABLES
+# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
+from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core.access import ROLES, Permission, can
-from core.organizations import change_role, invite_member, list_members, remove_member
+from core.organizations import change_role, invite, list_members, remove_member
 from ui.choice import labelled_selectbox
 from ui.forms import field_error, form_error, run_action
 from ui.navigation import guard
@@ -32,8 +32,22 @@ with st.form("invite", clear_on_submit=False):
     if st.form_submit_button(tr("members.send_invite"), type="primary"):
         def _invite() -> None:
             with context() as c:
-                invite_member(c, email=email, role=role)
+                made = invite(c, email=email, role=role)
+            # read after the commit: the e-mail goes out only then, and its failure leaves the invitation saved
+            st.session_state["invite_last"] = (made.membership.invited_email, made.link,
+                                               made.delivery.status if made.delivery else "not_configured")
         run_action("invite", _invite, "members.invited", email=email)
+last = st.session_state.get("invite_last")
+if last:
+    invited_email, link, status = last
+    if status == "sent":
+        st.success(tr("invitation.mail_sent", email=invited_email), icon=":material/mail:")
+    else:
+        if status == "failed":
+            st.warning(tr("invitation.mail_failed", email=invited_email), icon=":material/warning:")
+        else:
+            st.info(tr("invitation.link_to_copy", email=invited_email), icon=":material/link:")
+        st.code(link, language=None)
 
 st.subheader(tr("members.change"))
 form_error("member_edit")
