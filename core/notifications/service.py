@@ -41,9 +41,12 @@ def notifications_for(ctx: Context) -> list[Notification]:
         if waiting:
             out.append(Notification("notifications.awaiting_review", {"count": waiting}, "reporting"))
     if can(ctx.role, Permission.PERIOD_SUBMIT):
+        # editors hear of every period sent back; someone who also approves (an owner), of their own only
+        mine = (True if not can(ctx.role, Permission.PERIOD_APPROVE)
+                else (ReportingPeriod.submitted_by == me) | (ReportingPeriod.status_changed_by == me))
         rows = ctx.session.exec(select(ReportingPeriod, Installation.name).join(
             Installation, Installation.id == ReportingPeriod.installation_id).where(
-            ReportingPeriod.org_id == ctx.tenant,
+            ReportingPeriod.org_id == ctx.tenant, mine,
             (ReportingPeriod.status == _CHANGES_REQUESTED)
             | ((ReportingPeriod.status == _DRAFT) & (ReportingPeriod.version_no > 1)
                & (ReportingPeriod.submitted_by.is_(None))))
