@@ -92,7 +92,7 @@ with context() as ctx:
     notes = notifications_for(ctx)
 
 st.subheader(tr("notifications.title"))
-st.badge(str(len(notes)), icon=":material/notifications:", color="red" if notes else "gray")
+st.badge(tr("notifications.badge", count=len(notes)), icon=":material/notifications:", color="red" if notes else "gray")
 if not notes:
     st.caption(tr("notifications.none"))
 for note in notes:
