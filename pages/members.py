@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core.access import ROLES, Permission, can
-from core.organizations import change_role, invite, list_members, remove_member
+from core.organizations import change_role, invite, list_members, remove_member, renew_invitation
 from ui.choice import labelled_selectbox
 from ui.forms import field_error, form_error, run_action
 from ui.navigation import guard
@@ -65,6 +65,13 @@ if left.button(tr("members.apply_role"), key="member_apply_role"):
         with context() as c:
             change_role(c, member.id, role=new_role, expected_version=member.version)
     run_action("member_edit", _change, "common.saved")
+if member.status == "invited" and left.button(tr("invitation.renew"), key="member_renew_link"):
+    def _renew() -> None:
+        with context() as c:
+            made = renew_invitation(c, member.id, expected_version=member.version)
+        st.session_state["invite_last"] = (made.membership.invited_email, made.link,
+                                           made.delivery.status if made.delivery else "not_configured")
+    run_action("member_edit", _renew, "invitation.renewed", email=member.email)
 confirm = right.checkbox(tr("members.confirm_remove", who=member.email), key="member_confirm_remove")
 if right.button(tr("members.remove"), type="primary", disabled=not confirm, key="member_remove"):
     def _remove() -> None:

@@ -18,6 +18,7 @@ from core.organizations.service import (
     memberships_of,
     open_invitation,
     remove_member,
+    renew_invitation,
     role_in,
     update_organization,
 )
@@ -25,4 +26,4 @@ from core.organizations.service import (
 __all__ = ["INDUSTRIES", "INVITATION_VALID_FOR", "Invitation", "InvitationView", "MemberView", "OrganizationData",
            "accept_invitation", "change_role", "create_organization", "decline_invitation", "get_organization",
            "invitation_link", "invitations_of", "invite", "invite_member", "list_members", "memberships_of",
-           "open_invitation", "remove_member", "role_in", "update_organization"]
+           "open_invitation", "remove_member", "renew_invitation", "role_in", "update_organization"]

@@ -17,7 +17,7 @@ from core.context import Context
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.i18n import t
 from core.mail import Delivery, mail_configured, queue_mail
-from core.records import insert, versioned_update
+from core.records import changed_meanwhile, insert, versioned_update
 from core.settings import get_settings
 from core.validation import validate_eori, validate_uscc
 from db.invitation_models import InvitationToken
@@ -159,13 +159,29 @@ def invite(ctx: Context, *, email: str, role: str) -> Invitation:
     else:
         membership = insert(ctx, Membership(invited_email=email, role=role, status="invited"),
                             action="member.invited")
+    return _new_link(ctx, membership)
+
+
+def renew_invitation(ctx: Context, membership_id: uuid.UUID, *, expected_version: int) -> Invitation:
+    """A new link for a pending invitation (the old one expired or got lost); the old link stops working."""
+    ctx.require(Permission.MEMBERS_MANAGE)
+    m = _member(ctx, membership_id)
+    if m.status != "invited":
+        raise DomainError("invitation.error_not_pending")
+    if m.version != expected_version:
+        raise changed_meanwhile(ctx.session, m)
+    return _new_link(ctx, m)
+
+
+def _new_link(ctx: Context, membership: Membership) -> Invitation:
     _close_open_links(ctx, membership.id, outcome="replaced")
     token = secrets.token_urlsafe(32)
     expires_at = ctx.clock.now() + INVITATION_VALID_FOR
+    email = membership.invited_email
     insert(ctx, InvitationToken(membership_id=membership.id, token_hash=token_hash(token), email=email,
                                 expires_at=expires_at), action="invitation.link_created")
     link = invitation_link(token)
-    delivery = _mail_invitation(ctx, email=email, role=role, link=link, expires_at=expires_at)
+    delivery = _mail_invitation(ctx, email=email, role=membership.role, link=link, expires_at=expires_at)
     return Invitation(membership, token, link, expires_at, delivery)
 
 

@@ -22,6 +22,7 @@ from core.organizations import (
     list_members,
     open_invitation,
     remove_member,
+    renew_invitation,
     role_in,
 )
 from db.invitation_models import InvitationToken
@@ -175,3 +176,21 @@ def test_invitee_reads_only_the_invitation_their_link_names(pg_engine, now):
         assert s.exec(text("SELECT count(*) FROM installation")).one()[0] == 0
     with scoped_session(Scope(user_id=person.id), pg_engine) as s:
         assert s.exec(text("SELECT count(*) FROM invitation_token")).one()[0] == 0
+
+
+def test_an_expired_invitation_gets_a_new_link_and_the_old_one_stops_working(engine, now):
+    owner, person = make_user(engine), make_user(engine)
+    org = make_org(engine, owner)
+    with context(engine, owner, org, FixedClock(now)) as ctx:
+        made = invite(ctx, email=person.email, role="editor")
+    later = FixedClock(now + INVITATION_VALID_FOR + timedelta(days=1))
+    with context(engine, owner, org, later) as ctx:
+        m = ctx.session.get(Membership, made.membership.id)
+        renewed = renew_invitation(ctx, m.id, expected_version=m.version)
+    _refused(engine, person, made.token, later, "invitation.error_invalid")
+    _accept(engine, person, renewed.token, later)
+    with context(engine, owner, org, later) as ctx:
+        m = ctx.session.get(Membership, made.membership.id)
+        with pytest.raises(DomainError) as exc:  # joined: nothing to renew
+            renew_invitation(ctx, m.id, expected_version=m.version)
+    assert exc.value.key == "invitation.error_not_pending"
