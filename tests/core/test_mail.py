@@ -146,3 +146,17 @@ def test_mail_failure_never_undoes_the_submission(engine, monkeypatch):
     from core.reporting import get_period
     with context(engine, owner, org) as ctx:
         assert get_period(ctx, period_id=period.id).status == "submitted"
+
+
+def test_demo_seed_mails_the_invitations_the_submission_and_the_approval(sqlite_engine, smtp):
+    """The demo seed goes through the same services: the editor submits Demo Aluminium's period (the owner is
+    told), the owner approves it (the editor is told), everyone invited gets their link."""
+    from core.demo import seed_demo
+
+    assert seed_demo(sqlite_engine, policy_version="1.0")
+    by_subject = {(m.rcpt_tos[0], m.subject) for m in smtp}
+    assert any(to == "owner@demo.cbam.local" and "已提交审核" in subject for to, subject in by_subject)
+    assert any(to == "editor@demo.cbam.local" and "已批准" in subject for to, subject in by_subject)
+    invited = sorted(m.rcpt_tos[0] for m in smtp if "邀请您加入" in m.subject)
+    assert invited == sorted(["editor@demo.cbam.local", "editor@demo.cbam.local", "viewer@demo.cbam.local",
+                              "consultant@demo.cbam.local", "consultant@demo.cbam.local", "dpo@demo.cbam.local"])
