@@ -54,6 +54,17 @@ class Settings(BaseSettings):
     ai_model: str = Field(default="", alias="CBAM_AI_MODEL")
     # Seconds one call to the AI service may take before the offline answer is given instead.
     ai_timeout: float = Field(default=20.0, gt=0, le=300, alias="CBAM_AI_TIMEOUT")
+    # E-mail (invitations, review notifications) through an SMTP server. Empty host: no mail is sent (the
+    # invitation link is shown to copy instead).
+    smtp_host: str = Field(default="", alias="CBAM_SMTP_HOST")
+    smtp_port: int = Field(default=0, ge=0, le=65535, alias="CBAM_SMTP_PORT")  # 0: 25, 587 (starttls), 465 (ssl)
+    smtp_username: str = Field(default="", alias="CBAM_SMTP_USERNAME")
+    smtp_password: str = Field(default="", alias="CBAM_SMTP_PASSWORD", repr=False)
+    # "none", "starttls" or "ssl" (implicit TLS)
+    smtp_security: str = Field(default="starttls", alias="CBAM_SMTP_SECURITY")
+    mail_from: str = Field(default="", alias="CBAM_MAIL_FROM")
+    # The address people open the app at, for links in e-mails (e.g. https://cbam.example.com).
+    app_url: str = Field(default="http://localhost:8501", alias="CBAM_APP_URL")
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
@@ -65,6 +76,10 @@ class Settings(BaseSettings):
             raise ValueError("CBAM_STORAGE must be local or supabase")
         if self.storage == "supabase" and not (self.supabase_url and self.supabase_service_key):
             raise ValueError("CBAM_STORAGE=supabase needs SUPABASE_URL and SUPABASE_SERVICE_KEY")
+        if self.smtp_security not in ("none", "starttls", "ssl"):
+            raise ValueError("CBAM_SMTP_SECURITY must be none, starttls or ssl")
+        if self.smtp_host and not self.mail_from:
+            raise ValueError("CBAM_SMTP_HOST needs CBAM_MAIL_FROM")
         if self.environment == "production" and not self.database_url:
             raise ValueError("production needs DATABASE_URL (PostgreSQL)")
         if self.environment == "production" and len(self.audit_key) < MIN_AUDIT_KEY_LENGTH:
@@ -78,6 +93,10 @@ class Settings(BaseSettings):
     @property
     def effective_audit_anchor_dir(self) -> Path:
         return self.audit_anchor_dir or self.data_dir / "audit-anchors"
+
+    @property
+    def effective_smtp_port(self) -> int:
+        return self.smtp_port or {"none": 25, "starttls": 587, "ssl": 465}[self.smtp_security]
 
     @property
     def effective_database_url(self) -> str:

@@ -166,3 +166,5 @@ from db.assistant_models import ASSISTANT_TABLES  # noqa: E402
 from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
+# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
+from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401

@@ -24,6 +24,8 @@ class Scope:
     email: str | None = None
     issuer: str | None = None
     subject: str | None = None
+    # the SHA-256 of an invitation link's token: lets a person who is not a member yet read that one invitation
+    invite_hash: str | None = None
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -57,6 +59,7 @@ _SETTINGS = {
     "app.email": "email",
     "app.issuer": "issuer",
     "app.subject": "subject",
+    "app.invite_hash": "invite_hash",
 }
 
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core.access import ROLES, Permission, can
-from core.organizations import change_role, invite_member, list_members, remove_member
+from core.organizations import change_role, invite, list_members, remove_member, renew_invitation
 from ui.choice import labelled_selectbox
 from ui.forms import field_error, form_error, run_action
 from ui.navigation import guard
@@ -32,8 +32,22 @@ with st.form("invite", clear_on_submit=False):
     if st.form_submit_button(tr("members.send_invite"), type="primary"):
         def _invite() -> None:
             with context() as c:
-                invite_member(c, email=email, role=role)
+                made = invite(c, email=email, role=role)
+            # read after the commit: the e-mail goes out only then, and its failure leaves the invitation saved
+            st.session_state["invite_last"] = (made.membership.invited_email, made.link,
+                                               made.delivery.status if made.delivery else "not_configured")
         run_action("invite", _invite, "members.invited", email=email)
+last = st.session_state.get("invite_last")
+if last:
+    invited_email, link, status = last
+    if status == "sent":
+        st.success(tr("invitation.mail_sent", email=invited_email), icon=":material/mail:")
+    else:
+        if status == "failed":
+            st.warning(tr("invitation.mail_failed", email=invited_email), icon=":material/warning:")
+        else:
+            st.info(tr("invitation.link_to_copy", email=invited_email), icon=":material/link:")
+        st.code(link, language=None)
 
 st.subheader(tr("members.change"))
 form_error("member_edit")
@@ -51,6 +65,13 @@ if left.button(tr("members.apply_role"), key="member_apply_role"):
         with context() as c:
             change_role(c, member.id, role=new_role, expected_version=member.version)
     run_action("member_edit", _change, "common.saved")
+if member.status == "invited" and left.button(tr("invitation.renew"), key="member_renew_link"):
+    def _renew() -> None:
+        with context() as c:
+            made = renew_invitation(c, member.id, expected_version=member.version)
+        st.session_state["invite_last"] = (made.membership.invited_email, made.link,
+                                           made.delivery.status if made.delivery else "not_configured")
+    run_action("member_edit", _renew, "invitation.renewed", email=member.email)
 confirm = right.checkbox(tr("members.confirm_remove", who=member.email), key="member_confirm_remove")
 if right.button(tr("members.remove"), type="primary", disabled=not confirm, key="member_remove"):
     def _remove() -> None:

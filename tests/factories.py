@@ -13,8 +13,7 @@ from core.organizations import (
     OrganizationData,
     accept_invitation,
     create_organization,
-    invitations_of,
-    invite_member,
+    invite,
 )
 from core.organizations import role_in as _role_in
 from db.models import User
@@ -46,11 +45,9 @@ def make_org(engine, owner: User, *, name_en: str = "Test Steel Co.", clock=None
 
 def add_member(engine, owner: User, org_id: uuid.UUID, member: User, role: str) -> None:
     with context(engine, owner, org_id) as ctx:
-        invite_member(ctx, email=member.email, role=role)
+        token = invite(ctx, email=member.email, role=role).token
     with scoped_session(Scope(user_id=member.id, email=member.email), engine) as s:
-        for _org, m in invitations_of(s, member):
-            if m.org_id == org_id:
-                accept_invitation(s, member, m.id, clock=SystemClock())
+        accept_invitation(s, member, token, clock=SystemClock())
 
 
 @contextmanager

@@ -38,9 +38,11 @@ def local_mode_refused() -> str | None:
     return None
 
 
-def _set_person(issuer: str, subject: str, email: str | None, name: str | None) -> None:
+def _set_person(issuer: str, subject: str, email: str | None, name: str | None,
+                email_verified: object = None) -> None:
     with scoped_session(Scope()) as session:
-        user = resolve_login(session, issuer=issuer, subject=subject, email=email, name=name, clock=SystemClock())
+        user = resolve_login(session, issuer=issuer, subject=subject, email=email, name=name, clock=SystemClock(),
+                             email_verified=email_verified)
         a = acting()
         keep_org = a.org_id if a and a.user_id == user.id else None
         set_acting(Acting(user.id, issuer, subject, user.email, keep_org, None))
@@ -71,7 +73,8 @@ def sign_in_oidc(providers: list[str]) -> bool:
         return False
     a = acting()
     if a is None or a.subject != claims.get("sub") or a.issuer != claims.get("iss"):
-        _set_person(str(claims.get("iss")), str(claims.get("sub")), claims.get("email"), claims.get("name"))
+        _set_person(str(claims.get("iss")), str(claims.get("sub")), claims.get("email"), claims.get("name"),
+                    claims.get("email_verified"))
     return True
 
 

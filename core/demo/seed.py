@@ -15,8 +15,7 @@ from core.organizations import (
     OrganizationData,
     accept_invitation,
     create_organization,
-    invitations_of,
-    invite_member,
+    invite,
     memberships_of,
 )
 from db.session import Scope, scoped_session
@@ -127,6 +126,7 @@ def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None
         if memberships_of(session, owner):
             return False
         approved = None
+        links: dict[str, list[str]] = {}
         for org_data, installations in DEMO_ORGS:
             ctx = create_organization(session, owner, org_data, clock=clock)
             for inst in installations:
@@ -139,14 +139,15 @@ def seed_demo(engine: Engine, *, policy_version: str, clock: Clock | None = None
                 # the consultant serves both organizations, the editor too (they submit Demo Aluminium's period
                 # for the owner to approve); everyone else works for the first only
                 if org_data is DEMO_ORGS[0][0] or demo.role in ("consultant", "editor"):
-                    invite_member(ctx, email=demo.email, role=demo.role)
+                    # the demo people accept through the invitation link, like anyone else
+                    links.setdefault(demo.subject, []).append(invite(ctx, email=demo.email, role=demo.role).token)
         session.commit()
     people = {}
     for demo in DEMO_USERS[1:]:
         with scoped_session(Scope(), engine) as session:
             user = _login(session, demo, clock, policy_version)
-            for _org, m in invitations_of(session, user):
-                accept_invitation(session, user, m.id, clock=clock)
+            for token in links.get(demo.subject, []):
+                accept_invitation(session, user, token, clock=clock)
             people[demo.role] = user
     _sign_off(engine, *approved, people["editor"], owner, clock)
     return True

@@ -34,27 +34,40 @@ def id_token_expired(claims: Mapping[str, object], now: datetime) -> bool:
     return now.astimezone(UTC).timestamp() >= exp_ts
 
 
+def claim_is_false(value: object) -> bool:
+    """`email_verified` as providers send it: a boolean, or (some providers) the string "false"."""
+    if isinstance(value, str):
+        return value.strip().lower() == "false"
+    return value is False
+
+
 def resolve_login(session: Session, *, issuer: str, subject: str, email: str | None, name: str | None,
-                  clock: Clock) -> User:
-    """The user behind an identity; created on first login. Leaves the session scoped to that user."""
-    rescope(session, Scope(issuer=issuer, subject=subject, email=email))
+                  clock: Clock, email_verified: bool | str | None = None) -> User:
+    """The user behind an identity; created on first login. Leaves the session scoped to that user.
+
+    The e-mail claim is trusted only when the provider does not say it is unverified (`email_verified` false):
+    an unverified address is never stored and never replaces a stored one, so it cannot be used to reach
+    invitations or notifications sent to someone else's address. The local demo login sends no such claim."""
+    trusted = (email or None) if not claim_is_false(email_verified) else None
+    rescope(session, Scope(issuer=issuer, subject=subject))
     user = session.exec(select(User).where(User.issuer == issuer, User.subject == subject)).first()
     now = clock.now()
     if user is None:
-        user = User(issuer=issuer, subject=subject, email=(email or None), name=name, created_at=now,
+        user = User(issuer=issuer, subject=subject, email=trusted, name=name, created_at=now,
                     updated_at=now)
         session.add(user)
         session.flush()
-        rescope(session, Scope(user_id=user.id, issuer=issuer, subject=subject, email=email))
+        rescope(session, Scope(user_id=user.id, issuer=issuer, subject=subject, email=user.email))
         audit.record(session, actor_id=user.id, org_id=None, action="user.created", entity="user",
                      entity_id=user.id, before=None, after=snapshot(user), at=now)
     else:
-        rescope(session, Scope(user_id=user.id, issuer=issuer, subject=subject, email=email))
-        if email and email != user.email:  # the provider is the source of truth for the address
+        rescope(session, Scope(user_id=user.id, issuer=issuer, subject=subject, email=user.email))
+        if trusted and trusted != user.email:  # a verified address from the provider is the source of truth
             before = snapshot(user)
-            user.email, user.updated_at, user.version = email, now, user.version + 1
+            user.email, user.updated_at, user.version = trusted, now, user.version + 1
             session.add(user)
             session.flush()
+            rescope(session, Scope(user_id=user.id, issuer=issuer, subject=subject, email=user.email))
             audit.record(session, actor_id=user.id, org_id=None, action="user.email_changed", entity="user",
                          entity_id=user.id, before=before, after=snapshot(user), at=now)
     return user

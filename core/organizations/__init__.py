@@ -1,5 +1,8 @@
 from core.organizations.service import (
     INDUSTRIES,
+    INVITATION_VALID_FOR,
+    Invitation,
+    InvitationView,
     MemberView,
     OrganizationData,
     accept_invitation,
@@ -7,15 +10,20 @@ from core.organizations.service import (
     create_organization,
     decline_invitation,
     get_organization,
+    invitation_link,
     invitations_of,
+    invite,
     invite_member,
     list_members,
     memberships_of,
+    open_invitation,
     remove_member,
+    renew_invitation,
     role_in,
     update_organization,
 )
 
-__all__ = ["INDUSTRIES", "MemberView", "OrganizationData", "accept_invitation", "change_role",
-           "create_organization", "decline_invitation", "get_organization", "invitations_of", "invite_member",
-           "list_members", "memberships_of", "remove_member", "role_in", "update_organization"]
+__all__ = ["INDUSTRIES", "INVITATION_VALID_FOR", "Invitation", "InvitationView", "MemberView", "OrganizationData",
+           "accept_invitation", "change_role", "create_organization", "decline_invitation", "get_organization",
+           "invitation_link", "invitations_of", "invite", "invite_member", "list_members", "memberships_of",
+           "open_invitation", "remove_member", "renew_invitation", "role_in", "update_organization"]

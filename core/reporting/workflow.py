@@ -18,6 +18,7 @@ from core.approval import check_four_eyes, refuse_blocking_findings
 from core.cbam import evaluate_data
 from core.context import Context
 from core.errors import DomainError, PermissionDenied, ValidationFailed
+from core.notifications import notify_period
 from core.records import changed_meanwhile, get_scoped, insert, versioned_update
 from core.reporting.common import (
     APPROVED,
@@ -60,8 +61,10 @@ def submit_period(ctx: Context, *, period_id: uuid.UUID, expected_version: int) 
     if period.status not in EDITABLE:
         raise DomainError("reporting.error_transition", status=period.status, to=SUBMITTED)
     refuse_blocking_findings(ctx, period, action="submit")
-    return _move(ctx, period_id, expected_version, EDITABLE, SUBMITTED, action="period.submitted",
-                 extra={"submitted_by": ctx.user.id})
+    moved = _move(ctx, period_id, expected_version, EDITABLE, SUBMITTED, action="period.submitted",
+                  extra={"submitted_by": ctx.user.id})
+    notify_period(ctx, moved, "submitted")  # sent after commit; a mail failure never undoes the submission
+    return moved
 
 
 def start_review(ctx: Context, *, period_id: uuid.UUID, expected_version: int) -> ReportingPeriod:
@@ -72,8 +75,10 @@ def start_review(ctx: Context, *, period_id: uuid.UUID, expected_version: int) -
 def request_changes(ctx: Context, *, period_id: uuid.UUID, expected_version: int) -> ReportingPeriod:
     """Send the period back for editing; the open comments say what to change."""
     ctx.require(Permission.PERIOD_REVIEW)
-    return _move(ctx, period_id, expected_version, (SUBMITTED, IN_REVIEW), CHANGES_REQUESTED,
-                 action="period.changes_requested")
+    moved = _move(ctx, period_id, expected_version, (SUBMITTED, IN_REVIEW), CHANGES_REQUESTED,
+                  action="period.changes_requested")
+    notify_period(ctx, moved, "changes_requested")  # sent after commit
+    return moved
 
 
 def add_comment(ctx: Context, *, period_id: uuid.UUID, field_path: str, text: str) -> ReviewComment:
@@ -141,8 +146,10 @@ def approve_period(ctx: Context, *, period_id: uuid.UUID, expected_version: int)
     now = ctx.clock.now()
     insert(ctx, PeriodSnapshot(period_id=period.id, version_no=period.version_no, hash=digest,
                                content=content), action="snapshot.frozen")
-    return _move(ctx, period.id, expected_version, (SUBMITTED, IN_REVIEW), APPROVED, action="period.approved",
-                 extra={"snapshot_hash": digest, "frozen_at": now})
+    moved = _move(ctx, period.id, expected_version, (SUBMITTED, IN_REVIEW), APPROVED, action="period.approved",
+                  extra={"snapshot_hash": digest, "frozen_at": now})
+    notify_period(ctx, moved, "approved")  # sent after commit
+    return moved
 
 
 def verify_snapshot(ctx: Context, *, period_id: uuid.UUID) -> bool:
