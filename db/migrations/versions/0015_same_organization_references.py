@@ -9,12 +9,18 @@ connects with PRAGMA foreign_keys=ON, db/session.py).
 On PostgreSQL adding a key validates the existing rows: a database that already holds a cross-organization
 reference stops here, naming the constraint, and the row has to be corrected by hand (there is no right guess).
 
+On PostgreSQL the app role also loses its table-level UPDATE and DELETE (with them it could LOCK TABLE ... IN ACCESS
+EXCLUSIVE MODE and stop every organization): it gets column-level UPDATE grants, and deletes through the
+`cbam_delete()` function, which deletes only a row of the acting organization (db/rls.py APP_ACCESS).
+
 Revision ID: 0015
 Revises: 0013
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
+
+from db import rls
 
 revision = "0015"
 down_revision = "0013"
@@ -45,6 +51,14 @@ REFERENCES = (  # (table, column, referenced table)
     ("evidence_link", "file_id", "evidence_file"),
     ("evidence_link", "period_id", "reporting_period"),
 )
+# The tables whose grants this migration sets (a later table is granted by its own migration).
+GRANTED = ("organization", "app_user", "membership", "consent_record", "audit_event", "installation",
+           "reporting_period", "production_process", "source_stream", "purchased_precursor", "process_input",
+           "customer", "shipment", "review_comment", "period_snapshot", "customer_request", "evidence_file",
+           "evidence_link")
+# What the app role held before (0002, 0003, 0006, 0007), restored by the downgrade.
+OLD_GRANTS = {"organization": "SELECT, INSERT, UPDATE", "app_user": "SELECT, INSERT, UPDATE",
+              "consent_record": "SELECT, INSERT", "audit_event": "SELECT, INSERT", "period_snapshot": "SELECT, INSERT"}
 # SQLite keeps the old single-column keys unnamed; batch mode names them by this convention so they can be dropped.
 SQLITE_FK_NAMES = {"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
 
@@ -74,9 +88,17 @@ def upgrade() -> None:
             for (column, target), name in old.items():
                 batch.drop_constraint(name, type_="foreignkey")
                 batch.create_foreign_key(f"fk_{table}_{column}_org", target, ["org_id", column], ["org_id", "id"])
+    if bind.dialect.name == "postgresql":
+        for stmt in rls.app_grants_sql(GRANTED) + rls.delete_function_sql():
+            op.execute(stmt)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS cbam_delete(text, uuid, integer)")
+        for table in GRANTED:
+            op.execute(f"REVOKE ALL ON {table} FROM {rls.APP_ROLE}")  # with the column grants
+            op.execute(f"GRANT {OLD_GRANTS.get(table, 'SELECT, INSERT, UPDATE, DELETE')} ON {table} TO {rls.APP_ROLE}")
     for table in _tables():
         with op.batch_alter_table(table) as batch:
             for tb, column, target in REFERENCES:
