@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import typer
-from sqlmodel import func, or_, select
+from sqlmodel import or_, select
 
 from core.errors import DomainError
 from core.i18n import t
@@ -28,14 +28,13 @@ def _fail(err: DomainError) -> None:
 def _resolve(org: str, email: str, period: str | None):
     """(person, organization id, period id) from the command line, or a DomainError naming what is wrong."""
     from core.reporting.common import EDITABLE
-    from db.models import Organization, User
+    from core.tenancy import person_by_email
+    from db.models import Organization
     from db.reporting_models import ReportingPeriod
     from db.session import Scope, make_engine, scoped_session
 
     with scoped_session(Scope(), make_engine(get_settings().effective_migration_url)) as s:
-        user = s.exec(select(User).where(func.lower(User.email) == email.strip().lower())).first()
-        if user is None:
-            raise DomainError("exchange.cli.error.unknown_person", email=email)
+        user = person_by_email(s, email)  # exactly one account, or refused (never the first of two)
         try:
             match = Organization.id == uuid.UUID(org)
         except ValueError:

@@ -49,7 +49,8 @@ def _labels(params: dict) -> dict:
 def _resolve(org: str, period: str, customer: str, person: str):
     """(user, org_id, period_id, customer_id) found through the owner connection."""
     from core.organizations.service import role_in
-    from db.models import Organization, User
+    from core.tenancy import person_by_email
+    from db.models import Organization
     from db.reporting_models import Customer, ReportingPeriod
     from db.session import Scope, make_engine, scoped_session
 
@@ -62,11 +63,12 @@ def _resolve(org: str, period: str, customer: str, person: str):
         if len(orgs) != 1:
             raise _Refused("error.not_found", entity="organization", id=org)
         org_id = orgs[0].id
-        users = [u for u in s.exec(select(User).where(User.email == person.strip().lower()))
-                 if role_in(s, u, org_id) is not None]
-        if len(users) != 1:
+        try:
+            user = person_by_email(s, person)  # exactly one account, or refused (never the first of two)
+        except DomainError as e:
+            raise _Refused(e.key, **e.params) from None
+        if role_in(s, user, org_id) is None:
             raise _Refused("error.not_found", entity="membership", id=person)
-        user = users[0]
         s.expunge(user)
         q = select(ReportingPeriod).where(ReportingPeriod.org_id == org_id, ReportingPeriod.status == "approved")
         try:

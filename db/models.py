@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, UniqueConstraint, true
+from sqlalchemy import JSON, Column, DateTime, ForeignKeyConstraint, Index, Integer, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 from db.personal_data import PersonalData as PD
@@ -18,6 +18,20 @@ def utcnow() -> datetime:
 
 def _id() -> Any:
     return Field(default_factory=uuid.uuid4, primary_key=True, sa_column_kwargs=tag(PD.NONE))
+
+
+def same_org_fk(table: str, column: str, target: str) -> ForeignKeyConstraint:
+    """`(org_id, column)` → `target (org_id, id)`: a tenant row points only at a row of its own organization, so
+    no mistake in a service (and no write that RLS lets through: it checks only the row's own org_id) can link a
+    period to another tenant's installation or a shipment to another tenant's customer (migration 0015). A NULL
+    column is not checked, as before (MATCH SIMPLE)."""
+    return ForeignKeyConstraint(["org_id", column], [f"{target}.org_id", f"{target}.id"],
+                                name=f"fk_{table}_{column}_org")
+
+
+def org_key(table: str) -> UniqueConstraint:
+    """UNIQUE (org_id, id): what a `same_org_fk` refers to (the id alone is the primary key already)."""
+    return UniqueConstraint("org_id", "id", name=f"uq_{table}_org_id")
 
 
 class TenantColumns(SQLModel):
@@ -90,7 +104,7 @@ class Membership(TenantColumns, table=True):
 
 
 class Installation(TenantColumns, table=True):
-    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_installation_org_name"),)
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_installation_org_name"), org_key("installation"))
 
     id: uuid.UUID = _id()
     name: str = Field(max_length=200, sa_column_kwargs=tag(PD.NONE))

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Date, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field
 
-from db.models import TenantColumns, _id
+from db.models import TenantColumns, _id, org_key, same_org_fk
 from db.personal_data import PersonalData as PD
 from db.personal_data import info, tag
 
@@ -32,16 +32,17 @@ class ReportingPeriod(TenantColumns, table=True):
     __tablename__ = "reporting_period"
     __table_args__ = (UniqueConstraint("installation_id", "year", "version_no", name="uq_period_installation_year_version"),
                       # the dashboards' "latest version of each installation's year" (migration 0008)
-                      Index("ix_reporting_period_latest", "org_id", "installation_id", "year", "version_no"))
+                      Index("ix_reporting_period_latest", "org_id", "installation_id", "year", "version_no"),
+                      org_key("reporting_period"), same_org_fk("reporting_period", "installation_id", "installation"),
+                      same_org_fk("reporting_period", "previous_id", "reporting_period"))
 
     id: uuid.UUID = _id()
-    installation_id: uuid.UUID = Field(foreign_key="installation.id", index=True, sa_column_kwargs=tag(PD.NONE))
+    installation_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
     year: int = Field(sa_column_kwargs=tag(PD.NONE))
     version_no: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))
     status: str = Field(default="draft", max_length=20, sa_column_kwargs=tag(PD.NONE))
     reason: str = Field(default="", max_length=1000, sa_column_kwargs=tag(PD.NONE))  # why this version was opened
-    previous_id: uuid.UUID | None = Field(default=None, foreign_key="reporting_period.id",
-                                          sa_column_kwargs=tag(PD.NONE))
+    previous_id: uuid.UUID | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))
     parameters: dict = _json({})  # optional overrides of reference data (cscf, certificate_price_eur, benchmarks)
     status_changed_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id",
                                                 sa_column_kwargs=tag(PD.IDENTIFIER))
@@ -59,10 +60,11 @@ class ProductionProcess(TenantColumns, table=True):
 
     __tablename__ = "production_process"
     __table_args__ = (UniqueConstraint("period_id", "code", name="uq_process_period_code"),
-                      Index("ix_production_process_stamp", "org_id", "period_id", "updated_at", "version"))  # dashboards' data stamp
+                      Index("ix_production_process_stamp", "org_id", "period_id", "updated_at", "version"),  # dashboards' data stamp
+                      org_key("production_process"), same_org_fk("production_process", "period_id", "reporting_period"))
 
     id: uuid.UUID = _id()
-    period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
+    period_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
     code: str = Field(max_length=20, sa_column_kwargs=tag(PD.NONE))  # "P1": the id in the scenario
     name: str = Field(default="", max_length=200, sa_column_kwargs=tag(PD.NONE))
     goods_category: str = Field(max_length=100, sa_column_kwargs=tag(PD.NONE))
@@ -92,9 +94,10 @@ class SourceStream(TenantColumns, table=True):
     """A source stream of a process; `params` holds the fields of its method as the engine reads them."""
 
     __tablename__ = "source_stream"
+    __table_args__ = (same_org_fk("source_stream", "process_id", "production_process"),)
 
     id: uuid.UUID = _id()
-    process_id: uuid.UUID = Field(foreign_key="production_process.id", index=True, sa_column_kwargs=tag(PD.NONE))
+    process_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
     name: str = Field(default="", max_length=200, sa_column_kwargs=tag(PD.NONE))
     method: str = Field(max_length=40, sa_column_kwargs=tag(PD.NONE))
     params: dict = _json({})
@@ -106,10 +109,12 @@ class PurchasedPrecursor(TenantColumns, table=True):
 
     __tablename__ = "purchased_precursor"
     __table_args__ = (UniqueConstraint("period_id", "code", name="uq_precursor_period_code"),
-                      Index("ix_purchased_precursor_stamp", "org_id", "period_id", "updated_at", "version"))
+                      Index("ix_purchased_precursor_stamp", "org_id", "period_id", "updated_at", "version"),
+                      org_key("purchased_precursor"),
+                      same_org_fk("purchased_precursor", "period_id", "reporting_period"))
 
     id: uuid.UUID = _id()
-    period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
+    period_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
     code: str = Field(max_length=20, sa_column_kwargs=tag(PD.NONE))  # "PP1": the id in the scenario
     goods_category: str = Field(max_length=100, sa_column_kwargs=tag(PD.NONE))
     cn_code: str = Field(max_length=10, sa_column_kwargs=tag(PD.NONE))
@@ -127,20 +132,21 @@ class ProcessInput(TenantColumns, table=True):
     """A precursor a process consumed: from one of the installation's own processes, or purchased."""
 
     __tablename__ = "process_input"
+    __table_args__ = (same_org_fk("process_input", "process_id", "production_process"),
+                      same_org_fk("process_input", "from_process_id", "production_process"),
+                      same_org_fk("process_input", "from_precursor_id", "purchased_precursor"))
 
     id: uuid.UUID = _id()
-    process_id: uuid.UUID = Field(foreign_key="production_process.id", index=True, sa_column_kwargs=tag(PD.NONE))
-    from_process_id: uuid.UUID | None = Field(default=None, foreign_key="production_process.id",
-                                              sa_column_kwargs=tag(PD.NONE))
-    from_precursor_id: uuid.UUID | None = Field(default=None, foreign_key="purchased_precursor.id",
-                                                sa_column_kwargs=tag(PD.NONE))
+    process_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
+    from_process_id: uuid.UUID | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))
+    from_precursor_id: uuid.UUID | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))
     mass: float = Field(sa_column_kwargs=tag(PD.NONE))  # t consumed in the reporting year
 
 
 class Customer(TenantColumns, table=True):
     """An EU importer (authorised CBAM declarant) the organization ships to."""
 
-    __table_args__ = (UniqueConstraint("org_id", "eori", name="uq_customer_org_eori"),)
+    __table_args__ = (UniqueConstraint("org_id", "eori", name="uq_customer_org_eori"), org_key("customer"))
 
     id: uuid.UUID = _id()
     name: str = Field(max_length=300, sa_column_kwargs=tag(PD.NONE))
@@ -170,13 +176,14 @@ class Shipment(TenantColumns, table=True):
         Index("ix_shipment_dashboard", "org_id", "period_id", "customer_id", "cn_code", "basis", "process_id",
               "shipped_on", "quantity"),
         Index("ix_shipment_stamp", "org_id", "period_id", "updated_at", "version"),  # data stamps, covering
+        same_org_fk("shipment", "period_id", "reporting_period"), same_org_fk("shipment", "customer_id", "customer"),
+        same_org_fk("shipment", "process_id", "production_process"),
     )
 
     id: uuid.UUID = _id()
-    period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
-    customer_id: uuid.UUID = Field(foreign_key="customer.id", index=True, sa_column_kwargs=tag(PD.NONE))
-    process_id: uuid.UUID | None = Field(default=None, foreign_key="production_process.id",
-                                         sa_column_kwargs=tag(PD.NONE))
+    period_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
+    customer_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
+    process_id: uuid.UUID | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))
     cn_code: str = Field(max_length=10, sa_column_kwargs=tag(PD.NONE))
     quantity: float = Field(sa_column_kwargs=tag(PD.NONE))  # t
     shipped_on: date = Field(sa_type=Date, sa_column_kwargs=tag(PD.NONE))
@@ -188,10 +195,11 @@ class ReviewComment(TenantColumns, table=True):
     """A reviewer's comment on one field of a period (`processes.P1.activity_level`)."""
 
     __tablename__ = "review_comment"
-    __table_args__ = (Index("ix_review_comment_open", "org_id", "period_id", "resolved"),)
+    __table_args__ = (Index("ix_review_comment_open", "org_id", "period_id", "resolved"),
+                      same_org_fk("review_comment", "period_id", "reporting_period"))
 
     id: uuid.UUID = _id()
-    period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
+    period_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
     field_path: str = Field(max_length=300, sa_column_kwargs=tag(PD.NONE))
     text: str = Field(sa_column=Column(Text, nullable=False, info=info(PD.ACTIVITY)))
     author_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
@@ -204,10 +212,11 @@ class PeriodSnapshot(TenantColumns, table=True):
     """The frozen content of an approved period version: canonical JSON and its SHA-256. Never updated."""
 
     __tablename__ = "period_snapshot"
-    __table_args__ = (UniqueConstraint("period_id", name="uq_snapshot_period"),)
+    __table_args__ = (UniqueConstraint("period_id", name="uq_snapshot_period"),
+                      same_org_fk("period_snapshot", "period_id", "reporting_period"))
 
     id: uuid.UUID = _id()
-    period_id: uuid.UUID = Field(foreign_key="reporting_period.id", index=True, sa_column_kwargs=tag(PD.NONE))
+    period_id: uuid.UUID = Field(index=True, sa_column_kwargs=tag(PD.NONE))
     version_no: int = Field(sa_column_kwargs=tag(PD.NONE))
     hash: str = Field(max_length=64, sa_column_kwargs=tag(PD.NONE))
     content: str = Field(sa_column=Column(Text, nullable=False, info=info(PD.NONE)))  # canonical JSON

@@ -6,6 +6,8 @@ After a transaction the settings read as '' (not NULL), hence NULLIF.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 APP_ROLE = "cbam_app"
 
 FUNCTIONS = """
@@ -37,19 +39,20 @@ END $$;""",
     return stmts
 
 
-def tenant_table_sql(table: str, grants: str = "SELECT, INSERT, UPDATE, DELETE") -> list[str]:
-    """RLS for a table whose rows belong to one organization (`org_id`)."""
+def tenant_table_sql(table: str, grants: str | None = None) -> list[str]:
+    """RLS for a table whose rows belong to one organization (`org_id`). Without `grants`, the app role's
+    privileges come from its APP_ACCESS entry (migrations before 0015 name theirs; 0015 replaces them)."""
     return [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-        f"GRANT {grants} ON {table} TO {APP_ROLE}",
+        *([f"GRANT {grants} ON {table} TO {APP_ROLE}"] if grants else app_grants_sql((table,))),
         f"CREATE POLICY {table}_tenant ON {table} USING (org_id = cbam_org()) WITH CHECK (org_id = cbam_org())",
     ]
 
 
 def foundation_sql() -> list[str]:
     stmts = [FUNCTIONS]
-    stmts += tenant_table_sql("installation")
+    stmts += tenant_table_sql("installation", "SELECT, INSERT, UPDATE, DELETE")
     stmts += [
         # membership: the acting organization's members, plus a person's own memberships and invitations
         "ALTER TABLE membership ENABLE ROW LEVEL SECURITY",
@@ -151,3 +154,88 @@ def privacy_sql() -> list[str]:
         "WITH CHECK (user_id = cbam_user())",
     ]
     return stmts
+# --- what the app role may do, table by table (migration 0015) ------------------------------------------------------
+# PostgreSQL lets a role `LOCK TABLE ... IN ACCESS EXCLUSIVE MODE` (and every mode above ROW EXCLUSIVE) when it holds
+# a table-level UPDATE, DELETE or TRUNCATE privilege (PostgreSQL 15 manual, LOCK; 17 adds MAINTAIN). One such lock
+# held by a request that never ends stops every organization's work. So the app role holds no table-level UPDATE,
+# DELETE or TRUNCATE: it updates through column-level UPDATE grants (enough for UPDATE and SELECT ... FOR UPDATE,
+# verified on PostgreSQL 15), and deletes through `cbam_delete()`, which deletes one row of the acting
+# organization. A new table is one line here, and its migration runs `app_grants_sql((table,))`; a migration that
+# adds a column to an updatable table runs it again (column grants name columns, so a new column is not covered).
+
+
+@dataclass(frozen=True)
+class AppAccess:
+    insert: bool = True
+    update: bool = True   # column-level UPDATE on every column but the keys (`id`, `org_id`)
+    delete: bool = False  # only through cbam_delete(), by id, version and the acting organization
+
+
+APP_ACCESS: dict[str, AppAccess] = {
+    "organization": AppAccess(),
+    "app_user": AppAccess(),
+    "membership": AppAccess(),  # removing a member sets its status; the row stays
+    "consent_record": AppAccess(update=False),
+    "audit_event": AppAccess(update=False),  # append-only
+    "installation": AppAccess(),  # archived, never deleted
+    "reporting_period": AppAccess(),
+    "production_process": AppAccess(delete=True),
+    "source_stream": AppAccess(delete=True),
+    "purchased_precursor": AppAccess(delete=True),
+    "process_input": AppAccess(delete=True),
+    "customer": AppAccess(delete=True),  # one without shipments; otherwise archived
+    "shipment": AppAccess(delete=True),
+    "review_comment": AppAccess(),
+    "period_snapshot": AppAccess(update=False),  # never changes
+    "customer_request": AppAccess(),
+    "evidence_file": AppAccess(),  # a deleted file keeps its row
+    "evidence_link": AppAccess(delete=True),
+    # tables added after 0015 (granted by migration 0019)
+    "invitation_token": AppAccess(),  # used or replaced links are closed, never deleted
+    "privacy_request": AppAccess(),
+    "privacy_objection": AppAccess(),
+    "assistant_setting": AppAccess(),
+    "assistant_interaction": AppAccess(update=False),  # a question and its answer never change
+}
+KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
+
+
+def app_grants_sql(tables: tuple[str, ...] | None = None) -> list[str]:
+    """The app role's privileges on `tables` (default: every registered one), from APP_ACCESS. Idempotent."""
+    stmts: list[str] = []
+    for table in tables or tuple(APP_ACCESS):
+        access = APP_ACCESS[table]
+        stmts += [f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {table} FROM {APP_ROLE}",
+                  f"GRANT {'SELECT, INSERT' if access.insert else 'SELECT'} ON {table} TO {APP_ROLE}"]
+        if access.update:
+            keys = ", ".join(f"'{k}'" for k in KEY_COLUMNS)
+            stmts.append(f"""
+DO $$ DECLARE cols text; BEGIN
+  SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO cols
+    FROM information_schema.columns
+   WHERE table_schema = 'public' AND table_name = '{table}' AND column_name NOT IN ({keys});
+  EXECUTE format('GRANT UPDATE (%s) ON {table} TO {APP_ROLE}', cols);
+END $$;""")
+    return stmts
+
+
+def delete_function_sql() -> list[str]:
+    """`cbam_delete(table, id, expected_version)`: deletes one row of the acting organization (the tenant policy's
+    own condition, written out: the function runs as its owner) if its version is still the one read; returns the
+    number of rows deleted (0: gone, changed meanwhile, or not this organization's). Only registered tables."""
+    deletable = ", ".join(f"'{t}'" for t, a in APP_ACCESS.items() if a.delete)
+    return [f"""
+CREATE OR REPLACE FUNCTION cbam_delete(tbl text, row_id uuid, expected_version integer) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE n integer;
+BEGIN
+  IF NOT (tbl = ANY (ARRAY[{deletable}])) THEN
+    RAISE EXCEPTION 'cbam_delete: rows of % are not deleted by the app', tbl USING ERRCODE = '42501';
+  END IF;
+  EXECUTE format('DELETE FROM %I WHERE id = $1 AND version = $2 AND org_id = cbam_org()', tbl)
+    USING row_id, expected_version;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$""",
+            "REVOKE ALL ON FUNCTION cbam_delete(text, uuid, integer) FROM PUBLIC",
+            f"GRANT EXECUTE ON FUNCTION cbam_delete(text, uuid, integer) TO {APP_ROLE}"]

@@ -82,7 +82,7 @@ for col, (states, perm, action, key) in zip(cols, steps, strict=True):
 with context() as ctx:
     history = period_history(ctx, period_id=period.id)
 latest = period.version_no == max(h.version_no for h in history)
-if period.status == "approved" and latest and can(role, Permission.DATA_EDIT):  # only the latest version reopens
+if period.status == "approved" and latest and can(role, Permission.PERIOD_REOPEN):  # only the latest version reopens
     with st.form("rep_reopen"):
         reason = st.text_input(tr("reporting.reopen_reason"), max_chars=1000, key="rep_reason")
         field_error("rep_flow", "reason")

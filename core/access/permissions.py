@@ -38,6 +38,7 @@ class Permission(StrEnum):
     PERIOD_APPROVE = "period.approve"  # approve and freeze a period as a hashed snapshot
     EXCHANGE_SEND = "exchange.send"    # log customer requests, build and send data packs to EU customers
     EVIDENCE_EDIT = "evidence.edit"    # upload, replace, link and delete evidence files
+    PERIOD_REOPEN = "period.reopen"    # reopen an approved period as version n+1: the owner's only (README, Roles)
 
 
 _ALL = set(Permission)

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
 from core.access import Permission
+from core.access.permissions import Role
 from core.settings import get_settings
 from db.models import AuditEvent
 
@@ -253,7 +254,37 @@ def list_events(ctx, flt: AuditFilter | None = None, *, limit: int = 200, offset
     rows = ctx.session.exec(
         select(AuditEvent).where(*conds).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)
     ).all()
+    if str(ctx.role) == Role.DPO.value:
+        return [_redacted(e) for e in rows], int(total)
     return list(rows), int(total)
+
+
+def _personal_columns() -> dict[str, frozenset[str]]:
+    """entity name (as events record it: the model's name, or the table's) → its columns holding personal data."""
+    from sqlmodel import SQLModel
+
+    from db.personal_data import INFO_KEY, PersonalData
+
+    out: dict[str, frozenset[str]] = {}
+    for mapper in SQLModel._sa_registry.mappers:
+        table = mapper.local_table
+        cols = frozenset(c.name for c in table.columns
+                         if c.info.get(INFO_KEY) not in (None, PersonalData.NONE.value))
+        out[mapper.class_.__name__.lower()] = out[table.name] = cols
+    out["user"] = out.get("app_user", frozenset())
+    return out
+
+
+def _redacted(event: AuditEvent) -> AuditEvent:
+    """A detached copy of the event whose before/after keep only personal-data fields. The DPO answers access and
+    erasure requests from the log; the organization's reporting data (emissions, quantities, customers) is not
+    theirs to read (they have no DATA_VIEW). The stored event, and its hash, stay as they are."""
+    keep = _personal_columns().get(event.entity, frozenset())
+
+    def strip(values: dict | None) -> dict | None:
+        return None if values is None else {k: v for k, v in values.items() if k in keep}
+
+    return AuditEvent(**{**event.model_dump(), "before": strip(event.before), "after": strip(event.after)})
 
 
 def verify_organization(ctx) -> VerifyResult:
@@ -269,10 +300,14 @@ def audit_actions(ctx) -> list[str]:
 
 def actor_names(ctx, actor_ids) -> dict[uuid.UUID, str]:
     """Display names of the people behind events (members of the acting organization, past or present)."""
-    from db.models import User
+    from db.models import Membership, User
 
     ids = {i for i in actor_ids if i}
     if not ids:
         return {}
-    rows = ctx.session.exec(select(User.id, User.name, User.email).where(User.id.in_(ids))).all()
+    # Only people who belong (or belonged) to the acting organization, or acted in its chain: an id from elsewhere
+    # names nobody (on SQLite nothing else would stop it; on PostgreSQL RLS shows current members only).
+    ours = or_(select(Membership.id).where(Membership.user_id == User.id, Membership.org_id == ctx.tenant).exists(),
+               select(AuditEvent.id).where(AuditEvent.actor_id == User.id, AuditEvent.org_id == ctx.tenant).exists())
+    rows = ctx.session.exec(select(User.id, User.name, User.email).where(User.id.in_(ids), ours)).all()
     return {uid: (name or email or str(uid)) for uid, name, email in rows}

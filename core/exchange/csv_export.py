@@ -17,6 +17,7 @@ from typing import Any
 from core.access import Permission
 from core.cbam import evaluate_data
 from core.context import Context
+from core.errors import NotFound
 from core.exchange.frozen import Frozen, load_frozen
 from core.exchange.numbers import require_exportable
 from core.i18n import t
@@ -89,6 +90,9 @@ def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None, lang: s
 
 
 def shipments_csv_of(frozen: Frozen, *, customer_id: uuid.UUID | None, lang: str) -> CsvExport:
+    if customer_id is not None and customer_id not in frozen.customers:
+        # another organization's customer, or one this version never shipped to: a refusal, not a KeyError
+        raise NotFound("customer", customer_id)
     header = [t(f"csv.column.{c}", lang) for c in COLUMNS]
     rows = shipments_rows(frozen, customer_id, lang)
     who = frozen.customers[customer_id].eori if customer_id is not None else "all"

@@ -1,6 +1,7 @@
 """People: matched by OIDC issuer and subject, created on first login, onboarded (18+, privacy policy)."""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -19,17 +20,25 @@ from db.models import ConsentRecord, User
 from db.session import Scope, rescope
 
 LOCAL_ISSUER = "local"  # the demo login's issuer: never a real provider's
+MAX_EXP = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()  # the last time a datetime can hold
 
 
 def id_token_expired(claims: Mapping[str, object], now: datetime) -> bool:
     """Streamlit keeps the ID token's claims in `st.user` but never checks `exp`; we do.
 
     OpenID Connect Core 1.0 §2 makes `exp` required, so a token without one is treated as expired.
+    `exp` is a JSON number of seconds since the epoch (RFC 7519 §2 NumericDate). Anything else counts as expired:
+    a string or a bool (float() would accept "1e99" and True), NaN (every comparison with it is false, so it would
+    never expire), infinity, and a time past the year 9999 (no provider issues one; it would never expire either).
     """
     exp = claims.get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        return True
     try:
-        exp_ts = float(exp)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        exp_ts = float(exp)
+    except OverflowError:  # an int too large for a float
+        return True
+    if not math.isfinite(exp_ts) or exp_ts > MAX_EXP:
         return True
     return now.astimezone(UTC).timestamp() >= exp_ts
 

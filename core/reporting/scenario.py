@@ -143,8 +143,7 @@ def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = 
                 with_imports: bool = True) -> dict[str, Any]:
     """Build the scenario from the period's rows (no permission check: callers check). `with_imports=False` leaves
     the shipments out (the dashboards sum them in SQL and price one tonne per good)."""
-    inst = ctx.session.get(Installation, period.installation_id)
-    assert inst is not None
+    inst = get_scoped(ctx, Installation, period.installation_id)  # the period's own organization's, or NotFound
     procs = _rows(ctx, ProductionProcess, ProductionProcess.period_id == period.id, order=(ProductionProcess.code,))
     pps = _rows(ctx, PurchasedPrecursor, PurchasedPrecursor.period_id == period.id, order=(PurchasedPrecursor.code,))
     proc_ids = [p.id for p in procs]

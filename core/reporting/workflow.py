@@ -161,8 +161,9 @@ def verify_snapshot(ctx: Context, *, period_id: uuid.UUID) -> bool:
 
 
 def reopen_period(ctx: Context, *, period_id: uuid.UUID, reason: str, expected_version: int) -> ReportingPeriod:
-    """Open version n+1 of an approved period as a draft copy of its data; version n stays frozen."""
-    ctx.require(Permission.DATA_EDIT)
+    """Open version n+1 of an approved period as a draft copy of its data; version n stays frozen. Only an owner
+    reopens (PERIOD_REOPEN): an approved version is what the organization signed off."""
+    ctx.require(Permission.PERIOD_REOPEN)
     old = lock_period(ctx, period_id)
     if old.status != APPROVED:
         raise DomainError("reporting.error_transition", status=old.status, to=DRAFT)

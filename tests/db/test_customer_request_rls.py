@@ -32,7 +32,8 @@ def test_requests_are_isolated_per_organization(pg_database, pg_engine):
         assert [r[0] for r in conn.execute("SELECT subject FROM customer_request")] == ["alpha asks"]
         assert conn.execute("SELECT count(*) FROM customer_request WHERE org_id = %s", (org_b,)).fetchone()[0] == 0
         assert conn.execute("UPDATE customer_request SET subject = 'x' WHERE org_id = %s", (org_b,)).rowcount == 0
-        assert conn.execute("DELETE FROM customer_request WHERE org_id = %s", (org_b,)).rowcount == 0
+    with _raw(pg_database, org_a, a.id) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("DELETE FROM customer_request WHERE org_id = %s", (org_b,))  # no DELETE at all (0015)
     with _raw(pg_database, org_a, a.id) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("INSERT INTO customer_request (id, org_id, customer_id, received_on, due_on, subject, "
                       "requested_by, requested_by_email, answer_files, created_at, updated_at, version) "

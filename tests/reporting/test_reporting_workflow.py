@@ -81,7 +81,11 @@ def test_draft_review_changes_approve_reopen(team):
         with pytest.raises(PermissionDenied):
             reopen_period(ctx, period_id=period.id, reason="x", expected_version=p.version)
         assert [c.resolved for c in list_comments(ctx, period_id=period.id)] == [True]
-    with context(engine, editor, org) as ctx:
+    with context(engine, editor, org) as ctx:  # reopening what was signed off is the owner's (README, Roles)
+        with pytest.raises(PermissionDenied):
+            reopen_period(ctx, period_id=period.id, reason="Supplier corrected pig iron data",
+                          expected_version=p.version)
+    with context(engine, owner, org) as ctx:
         with pytest.raises(ValidationFailed):
             reopen_period(ctx, period_id=period.id, reason=" ", expected_version=p.version)
         v2 = reopen_period(ctx, period_id=period.id, reason="Supplier corrected pig iron data",

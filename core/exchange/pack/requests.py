@@ -16,7 +16,7 @@ from core.context import Context
 from core.errors import DomainError, ValidationFailed
 from core.records import get_scoped, insert, versioned_update
 from db.exchange_models import CustomerRequest
-from db.reporting_models import Customer
+from db.reporting_models import Customer, ReportingPeriod
 
 OPEN, ANSWERED, OVERDUE = "open", "answered", "overdue"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value (fullmatch)
@@ -101,6 +101,7 @@ def record_answer(ctx: Context, *, request_id: uuid.UUID, expected_version: int 
     """Mark a request answered by a data pack (called by the pack service in the same transaction)."""
     ctx.require(Permission.EXCHANGE_SEND)
     req = get_scoped(ctx, CustomerRequest, request_id)
+    get_scoped(ctx, ReportingPeriod, period_id)  # the answer's period is the acting organization's, or NotFound
     if req.customer_id != customer_id:
         raise DomainError("request.error_other_customer")
     if req.answered_on is not None:

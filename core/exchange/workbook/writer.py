@@ -154,8 +154,9 @@ def _readme(wb: Workbook, info: list[tuple[str, str]]) -> None:
 
 
 def export_workbook(ctx: Context, *, period_id: uuid.UUID) -> bytes:
-    """The period's data-entry workbook (.xlsx bytes), pre-filled so that download → edit → upload works."""
-    ctx.require(Permission.DATA_VIEW)
+    """The period's data-entry workbook (.xlsx bytes), pre-filled so that download → edit → upload works. It is
+    a tool for entering data, so it needs edit rights (the data import page is DATA_EDIT too)."""
+    ctx.require(Permission.DATA_EDIT)
     period = get_scoped(ctx, ReportingPeriod, period_id)
     inst = ctx.session.get(Installation, period.installation_id)
     org = ctx.session.get(Organization, ctx.tenant)

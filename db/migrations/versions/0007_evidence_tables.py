@@ -86,7 +86,7 @@ def upgrade() -> None:
 
     if op.get_bind().dialect.name == "postgresql":
         for table in TABLES:
-            for stmt in rls.tenant_table_sql(table):
+            for stmt in rls.tenant_table_sql(table, "SELECT, INSERT, UPDATE, DELETE"):
                 op.execute(stmt)
 
 

@@ -2,7 +2,7 @@
 (a request is the requester's and their organization's; an objection the person's; the ledger the operator's)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 from db import rls
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -71,7 +71,7 @@ def test_refusals(steel, cli, tmp_path):
     r = cli(str(path), "--org", str(steel.org), "--as", viewer.email, "--period", str(steel.period.id))
     assert r.exit_code == 2 and "error.permission_denied" in r.output
     r = cli(str(path), "--org", str(steel.org), "--as", "nobody@example.com")
-    assert r.exit_code == 2 and "exchange.cli.error.unknown_person" in r.output
+    assert r.exit_code == 2 and "tenancy.error.unknown_person" in r.output
     r = cli(str(path), "--org", str(steel.org), "--as", steel.owner.email)  # two draft periods: name one
     assert r.exit_code == 2 and "exchange.cli.error.choose_period" in r.output
     (tmp_path / "x.xlsx").write_bytes(b"garbage")
