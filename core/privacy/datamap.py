@@ -123,6 +123,8 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("privacy_objection", c): _OBJECTION for c in ("user_id", "purpose", "objected", "updated_at")},
     **{("privacy_erasure", c): _LEDGER for c in ("user_id", "email_digest")},
     **{("assistant_interaction", c): _ASSISTANT for c in ("user_id", "question", "answer", "tools")},
+    # the invitation links sent to the person's address: theirs, like the membership they open
+    **{("invitation_token", c): _MEMBER for c in ("email", "used_at")},
 }
 
 
