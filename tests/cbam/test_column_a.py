@@ -1,7 +1,7 @@
 """Column A (BMg*) of Impl. Reg. (EU) 2025/2620 Annex point 5: the shipped table is generated from its transcript,
 covers every code of the official Column B file, and agrees with the public copy it was transcribed from.
 
-`tests/data/column_a_sample_2025_2620.csv` holds rows copied verbatim from that copy (beevr-labs/ecocheck-ai-plugin,
+`tests/cbam/data/column_a_sample_2025_2620.csv` holds rows copied verbatim from that copy (beevr-labs/ecocheck-ai-plugin,
 skills/ecocheck-cbam/references/benchmarks.csv, commit 65d6cbe; its header names the columns). Its Column B values
 are checked against the Commission's Column B file shipped with the engine, which shows the copy is faithful; its
 Column A values against the engine's table."""
@@ -17,7 +17,7 @@ from core.cbam import tables
 from core.cbam.reference import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "tests" / "data" / "column_a_sample_2025_2620.csv"
+SAMPLE = ROOT / "tests" / "cbam" / "data" / "column_a_sample_2025_2620.csv"  # not a copy of a shared file
 
 
 def _tags(route: str) -> tuple[str | None, str]:
