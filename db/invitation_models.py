@@ -21,7 +21,9 @@ class InvitationToken(TenantColumns, table=True):
     __table_args__ = (UniqueConstraint("token_hash", name="uq_invitation_token_hash"),)
 
     id: uuid.UUID = _id()
-    membership_id: uuid.UUID = Field(foreign_key="membership.id", index=True, sa_column_kwargs=tag(PD.NONE))
+    # a link means nothing without its membership: erasing the membership takes its links with it
+    membership_id: uuid.UUID = Field(foreign_key="membership.id", ondelete="CASCADE", index=True,
+                                     sa_column_kwargs=tag(PD.NONE))
     token_hash: str = Field(max_length=64, sa_column_kwargs=tag(PD.NONE))  # hex SHA-256 of the token
     # the address the link was sent to (the membership's invited e-mail at the time)
     email: str = Field(max_length=320, sa_column_kwargs=tag(PD.CONTACT))

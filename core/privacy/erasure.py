@@ -175,7 +175,9 @@ def erase(session: Session, subject_email: str, *, actor: User, at: datetime, dr
             session.flush()
 
     # 2. every mapped table but the account and the audit log: delete the person's rows or pseudonymise them
-    for name, entries in by_table.items():
+    # dependents before what they point at (the map lists tables in dependency order): an invitation link goes,
+    # and is counted, before its membership
+    for name, entries in reversed(list(by_table.items())):
         if name in ("app_user", "audit_event", "privacy_erasure"):
             continue
         table = table_of(name)

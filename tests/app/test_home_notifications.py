@@ -34,7 +34,7 @@ def test_badge_and_list_show_the_period_waiting_for_review(demo_data):
     at = open_app("owner")
     texts = visible_texts(at)
     assert "Notifications" in texts
-    assert "1 period(s) waiting for your review" in texts
+    assert "1 period waiting for your review" in texts
     assert any("red-badge[" in m.value and "1 waiting]" in m.value for m in at.markdown)
     zh = visible_texts(open_app("owner", lang="zh"))
     assert "1 个报告期等待您审核" in zh

@@ -18,7 +18,8 @@ from tests.factories import add_member, context, make_org, make_period, make_use
 from tests.support.smtp_server import free_port, smtp_server
 
 LINK = re.compile(r"https://cbam\.example\.com/\?invite=([A-Za-z0-9_\-]+)")
-P1 = ProcessData(code="P1", name="BOF", goods_category="Crude steel", cn_code="72071114", activity_level=1000,
+P1 = ProcessData(code="P1", name="BOF", goods_category="Crude steel", route="Basic oxygen steelmaking", cn_code="72071114",
+                 activity_level=1000,
                  direct_emissions=1800)
 
 

@@ -8,7 +8,8 @@ from core.reporting import ProcessData, add_comment, add_process, request_change
 from db.session import Scope, scoped_session
 from tests.factories import add_member, context, make_org, make_period, make_user
 
-P1 = ProcessData(code="P1", name="BOF", goods_category="Crude steel", cn_code="72071114", activity_level=1000,
+P1 = ProcessData(code="P1", name="BOF", goods_category="Crude steel", route="Basic oxygen steelmaking", cn_code="72071114",
+                 activity_level=1000,
                  direct_emissions=1800)
 
 

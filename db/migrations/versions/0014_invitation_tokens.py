@@ -63,7 +63,7 @@ def upgrade() -> None:
         sa.Column("used_by", sa.Uuid(), nullable=True),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.ForeignKeyConstraint(["created_by"], ["app_user.id"]),
-        sa.ForeignKeyConstraint(["membership_id"], ["membership.id"]),
+        sa.ForeignKeyConstraint(["membership_id"], ["membership.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["org_id"], ["organization.id"]),
         sa.ForeignKeyConstraint(["updated_by"], ["app_user.id"]),
         sa.ForeignKeyConstraint(["used_by"], ["app_user.id"]),
