@@ -111,3 +111,49 @@ def test_confirm_writes_only_the_confirmed_figure_links_and_audits(steel_org):
     assert after.electricity_consumed_mwh == before["electricity_consumed_mwh"]  # proposed, not confirmed: unchanged
     assert [(x.entity_id, x.field_name) for x in links] == [(proc.id, "activity_level")]
     assert len(events) == 1 and events[0].after["quote"] == "Production output: 1,250.5 t"
+
+
+def test_an_ai_mapping_goes_through_the_same_quote_check(steel_org, monkeypatch):
+    """A real local chat server suggests one mapping quoted from the document and one invented: only the first stays."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from core.assistant import set_provider_enabled
+    from core.settings import get_settings
+
+    reply = {"proposals": [
+        {"field": "shipment_quantity", "number": "1,250.5", "unit": "t", "quote": "Production output: 1,250.5 t"},
+        {"field": "see_direct", "number": "2.1", "unit": "tCO2e/t", "quote": "SEE: 2.1 tCO2e/t"}]}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [
+                {"index": 0, "finish_reason": "stop",
+                 "message": {"role": "assistant", "content": json.dumps(reply)}}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("CBAM_AI_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}/v1")
+    monkeypatch.setenv("CBAM_AI_MODEL", "m")
+    get_settings.cache_clear()
+    s = steel_org
+    try:
+        with context(s.engine, s.owner, s.org) as ctx:
+            set_provider_enabled(ctx, enabled=True)
+        with context(s.engine, s.owner, s.org) as ctx:
+            r = read_document(ctx, name="d.pdf", data=text_pdf(LINES))
+    finally:
+        server.shutdown()
+        get_settings.cache_clear()
+    ai = [p for p in r.proposals if p.source == "ai"]
+    assert [(p.field, p.number) for p in ai] == [("shipment_quantity", "1,250.5")]
