@@ -157,3 +157,16 @@ def test_an_ai_mapping_goes_through_the_same_quote_check(steel_org, monkeypatch)
         get_settings.cache_clear()
     ai = [p for p in r.proposals if p.source == "ai"]
     assert [(p.field, p.number) for p in ai] == [("shipment_quantity", "1,250.5")]
+
+
+def test_a_scanned_pdf_without_a_text_layer_is_read_by_ocr(steel_org):
+    import rapidocr_onnxruntime  # noqa: F401  (the `test` extra includes `ocr`: missing it fails, never skips)
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(scan_png(["Production output: 860 t"]))).save(buf, "PDF")  # an image only, no text layer
+    s = steel_org
+    with context(s.engine, s.viewer, s.org) as ctx:
+        r = read_document(ctx, name="scan.pdf", data=buf.getvalue())
+    assert r.source == "ocr"
+    assert [(p.field, p.value) for p in r.proposals] == [("activity_level", 860)]
