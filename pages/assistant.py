@@ -40,6 +40,49 @@ with st.sidebar:
             enabled = wanted
     st.caption(tr("assistant.ai_enabled") if enabled and configured else tr("assistant.ai_disabled"))
 
+_documents_period = period_id or (periods[0].id if periods else None)
+with st.expander(tr("assistant.doc_title"), icon=":material/description:"):
+    # figures read from a document are only proposals: each is saved when its own checkbox and button are used
+    from core.assistant.documents import FIELDS as DOC_FIELDS
+    from core.assistant.documents import confirm_proposal, read_document
+    from core.evidence import link_targets
+
+    doc = st.file_uploader(tr("assistant.doc_upload"), type=["pdf", "png", "jpg", "jpeg"], key="assistant_doc")
+    if doc is not None and st.button(tr("assistant.doc_read"), key="assistant_doc_read"):
+        try:
+            with st.spinner(""), context() as ctx:
+                reading = read_document(ctx, name=doc.name, data=doc.getvalue())
+            st.session_state["assistant_reading"] = {"name": doc.name, "data": doc.getvalue(), "reading": reading}
+        except DomainError as e:
+            st.error(tr(e.key, **e.params), icon=":material/error:")
+    held = st.session_state.get("assistant_reading")
+    if held:
+        reading = held["reading"]
+        if not reading.proposals:
+            st.info(tr("assistant.doc_none"))
+        may_save = can(a.role, Permission.DATA_EDIT) and can(a.role, Permission.EVIDENCE_EDIT) and _documents_period
+        targets = []
+        if may_save:
+            with context() as ctx:
+                targets = link_targets(ctx, period_id=_documents_period)
+        for i, p in enumerate(reading.proposals):
+            st.markdown(f"**{tr('assistant.doc_field.' + p.field)}**: {p.number} {p.unit}")
+            st.caption(tr("assistant.doc_quote", quote=p.quote))
+            if not may_save:
+                continue
+            options = [t_ for t_ in targets if t_.entity_type == DOC_FIELDS[p.field][0]]
+            target = st.selectbox(tr("assistant.doc_target"), options, key=f"assistant_doc_target_{i}",
+                                  format_func=lambda t_: t_.label)
+            ok = st.checkbox(tr("assistant.doc_confirm"), key=f"assistant_doc_ok_{i}")
+            if st.button(tr("assistant.doc_save"), key=f"assistant_doc_save_{i}", disabled=not (ok and target)):
+                try:
+                    with context() as ctx:
+                        confirm_proposal(ctx, period_id=_documents_period, proposal=p, entity_id=target.entity_id,
+                                         name=held["name"], data=held["data"])
+                    st.success(tr("assistant.doc_saved"), icon=":material/check:")
+                except DomainError as e:
+                    st.error(tr(e.key, **e.params), icon=":material/error:")
+
 with st.expander(tr("assistant.examples")):
     for v in VERIFIED:
         st.markdown(f"- {tr(v.key)}")

@@ -44,3 +44,23 @@ def test_an_owner_switches_the_ai_service_on_the_page(demo_data, monkeypatch):
     assert any("The AI service is on" in c.value for c in at.caption)
     viewer = open_app("viewer", "en", page="assistant")
     assert not [tg for tg in viewer.toggle if tg.key == "assistant_enable"]  # not the viewer's switch
+
+
+def test_a_document_gives_proposals_and_only_the_confirmed_one_is_saved(demo_data):
+    from tests.assistant.test_assistant_documents import LINES, text_pdf
+
+    at = open_app("owner", "en", page="assistant")
+    at.file_uploader(key="assistant_doc").set_value(("declaration.pdf", text_pdf(LINES), "application/pdf")).run()
+    at.button(key="assistant_doc_read").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Production output: 1,250.5 t" in c.value for c in at.caption)
+    save = at.button(key="assistant_doc_save_0")
+    assert save.disabled  # nothing saved before the person ticks this figure
+    at.checkbox(key="assistant_doc_ok_0").check().run()
+    at.button(key="assistant_doc_save_0").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success
+    viewer = open_app("viewer", "en", page="assistant")
+    viewer.file_uploader(key="assistant_doc").set_value(("d.pdf", text_pdf(LINES), "application/pdf")).run()
+    viewer.button(key="assistant_doc_read").click().run()
+    assert not [b for b in viewer.button if (b.key or "").startswith("assistant_doc_save")]
