@@ -20,6 +20,9 @@ from ui.forms import show_flash
 from ui.navigation import guard
 from ui.period_picker import pick_period
 from ui.state import context, lang, tr
+from ui.uploads import file_uploader
+
+UPLOAD_MB = st.get_option("server.maxUploadSize")  # the server's own limit (.streamlit/config.toml)
 
 guard("data_import")
 
@@ -61,7 +64,7 @@ def _run(data: bytes, **options) -> None:
         "problems": [(p.sheet, p.row, p.column, p.cell, p.key, p.params) for p in result.problems]}
 
 
-uploaded = st.file_uploader(tr("data_import.upload"), type=["xlsx"], key="di_file")
+uploaded = file_uploader(tr("data_import.upload"), type=["xlsx"], max_mb=UPLOAD_MB, key="di_file")
 if uploaded is not None:
     st.session_state["di_bytes"] = uploaded.getvalue()
 data = st.session_state.get("di_bytes")
@@ -96,7 +99,8 @@ elif outcome and data and outcome["digest"] == hashlib.sha256(data).hexdigest() 
 st.divider()
 st.subheader(tr("data_import.supplier_title"))
 st.caption(tr("data_import.supplier_intro"))
-supplier = st.file_uploader(tr("data_import.supplier_file"), type=["xlsx"], key="di_supplier_file")
+supplier = file_uploader(tr("data_import.supplier_file"), type=["xlsx"], max_mb=UPLOAD_MB,
+                         key="di_supplier_file")
 if supplier is not None:
     st.session_state["di_supplier"] = supplier.getvalue()
 template = st.session_state.get("di_supplier")

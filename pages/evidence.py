@@ -28,6 +28,7 @@ from core.reporting import list_periods
 from ui.forms import form_error, run_action, show_flash
 from ui.navigation import guard
 from ui.state import context, labels, lang, tr
+from ui.uploads import file_uploader
 
 guard("evidence")
 
@@ -44,8 +45,8 @@ period_labels = {p.id: tr("evidence.period_label", installation=sites.get(p.inst
 if editable:
     with st.expander(tr("evidence.upload"), icon=":material/upload:"):
         st.caption(tr("evidence.limits", max=max_bytes() // MB))
-        uploads = st.file_uploader(tr("evidence.choose_files"), accept_multiple_files=True,
-                                   max_upload_size=max_bytes() // MB, key="ev_uploads")
+        uploads = file_uploader(tr("evidence.choose_files"), accept_multiple_files=True,
+                                max_mb=max_bytes() // MB, key="ev_uploads")
         if st.button(tr("evidence.upload_button"), disabled=not uploads, key="ev_upload"):
             bar = st.progress(0.0, text=tr("evidence.progress", done=0, total=len(uploads)))
 
@@ -150,8 +151,8 @@ else:
                            tr("evidence.col_sha256"): h.sha256,
                            tr("evidence.col_uploaded"): h.uploaded_at.strftime("%Y-%m-%d %H:%M")} for h in history],
                          hide_index=True, width="stretch")
-            new = st.file_uploader(tr("evidence.replace_file"), max_upload_size=max_bytes() // MB,
-                                   key=f"ev_replace_file_{f.id}")
+            new = file_uploader(tr("evidence.replace_file"), max_mb=max_bytes() // MB,
+                                key=f"ev_replace_file_{f.id}")
             if st.button(tr("evidence.replace_button"), disabled=new is None, key="ev_replace_do"):
                 def _replace() -> None:
                     with context() as c:

@@ -1,9 +1,9 @@
 """Goods categories and CN codes as the entry pages show them: code, category in the person's language, and the
-English description (the reference data has no Chinese CN descriptions; the category's name is translated)."""
+description in the person's language (Chinese from core/assistant/cn_zh.json, English from the reference data)."""
 from __future__ import annotations
 
-from core.reporting.common import category_key, cn_catalog, goods_categories
-from ui.state import tr
+from core.reporting.common import category_key, cn_catalog, cn_label, goods_categories
+from ui.state import lang, tr
 
 
 def category_labels() -> dict[str, str]:
@@ -11,6 +11,6 @@ def category_labels() -> dict[str, str]:
 
 
 def cn_labels(category: str | None = None) -> dict[str, str]:
-    """CN code → "7208 39 00 · 钢铁制品 · Flat-rolled products …" (searchable by either language)."""
-    return {code: f"{code[:4]} {code[4:6]} {code[6:]} · {tr(category_key(cat))} · {desc}"
-            for code, cat, desc in cn_catalog(category)}
+    """CN code → "7208 39 00 · 钢铁制品 · 热轧…" on the Chinese UI, the English description on the English UI (the
+    select box searches these labels)."""
+    return {code: cn_label(code, tr(category_key(cat)), desc) for code, cat, desc in cn_catalog(category, lang())}

@@ -61,9 +61,16 @@ def _is_text(config: Any) -> bool:
     return isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "text"
 
 
+def _is_choice(config: Any) -> bool:
+    return isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "selectbox"
+
+
 def _shown(values: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
-    """A stored number in a text column is shown with every digit it holds (saving it untouched keeps it)."""
-    return {k: number_text(v) if _is_text(columns.get(k)) and isinstance(v, int | float) and not isinstance(v, bool)
+    """A stored number in a text column is shown with every digit it holds (saving it untouched keeps it), and an
+    empty text or choice cell shows as empty rather than the grid's "None" (an untouched cell is saved from the stored row,
+    so it still saves as nothing)."""
+    return {k: "" if v is None and (_is_text(columns.get(k)) or _is_choice(columns.get(k)))
+            else number_text(v) if _is_text(columns.get(k)) and isinstance(v, int | float) and not isinstance(v, bool)
             else v for k, v in values.items()}
 
 

@@ -1,12 +1,15 @@
 """What every reporting service shares: the period lock, the workflow states that allow editing, field checks."""
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -120,12 +123,41 @@ def qualifying_key(parameter: str) -> str:
     return "entry.qp." + _slug(parameter)
 
 
-def cn_catalog(category: str | None = None) -> list[tuple[str, str, str]]:
-    """(CN code, goods category, English description) of every CBAM good (Annex I), optionally of one category."""
+@functools.cache
+def cn_descriptions_zh() -> dict[str, str]:
+    """CN code → Chinese description: the team's translations of the Annex I descriptions (built by
+    scripts/cn_zh_build.py; the assistant's search reads the same file)."""
+    path = Path(__file__).resolve().parent.parent / "assistant" / "cn_zh.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def cn_catalog(category: str | None = None, lang: str = "en") -> list[tuple[str, str, str]]:
+    """(CN code, goods category, description in `lang`) of every CBAM good (Annex I), optionally of one category.
+    A Chinese description falls back to the English one where the translation has none."""
     ref = reference()
     canonical = ref.canonical_category(category) if category else None
-    return [(code, cat, ref.cn_descriptions.get(code, "")) for code, cat in sorted(ref.cn_categories.items())
-            if canonical is None or cat == canonical]
+    zh = cn_descriptions_zh() if lang == "zh" else {}
+    return [(code, cat, zh.get(code) or ref.cn_descriptions.get(code, ""))
+            for code, cat in sorted(ref.cn_categories.items()) if canonical is None or cat == canonical]
+
+
+def cn_label(code: str, category_name: str, description: str) -> str:
+    """"7208 39 00 · 钢铁制品 · 热轧…": the spaced code, the category's name and the description."""
+    return f"{code[:4]} {code[4:6]} {code[6:]} · {category_name} · {description}"
+
+
+def find_cn(query: str, labels: dict[str, str]) -> list[str]:
+    """The CN codes whose label or description (in either language) contains every word of `query`; digits match
+    the code with or without its spaces."""
+    words = [w.casefold() for w in query.split() if w]
+    ref = reference()
+    zh = cn_descriptions_zh()
+    found = []
+    for code, label in labels.items():
+        text = " ".join((code, label, ref.cn_descriptions.get(code, ""), zh.get(code, ""))).casefold()
+        if all(w in text for w in words):
+            found.append(code)
+    return found
 
 
 def goods_categories() -> dict[str, tuple[str, ...]]:

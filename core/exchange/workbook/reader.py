@@ -286,4 +286,18 @@ def as_date(v: Any) -> date | None:
     raise CellError("exchange.workbook.error.not_a_date", value=_show(v))
 
 
+def basis_code(v: str | None) -> str | None:
+    """A basis cell ("actual"/"default") as its code: the label in either language (实际值, "Default values") is
+    read back too, so a workbook whose drop-down shows the translated labels imports unchanged."""
+    from core.i18n import t  # the catalogs are loaded on first use
+    from core.reporting.precursors import DATA_SOURCES
+
+    if not v:
+        return v
+    for code in DATA_SOURCES:
+        if v.strip().casefold() in {code, t(f"entry.basis.{code}", "en").casefold(), t(f"entry.basis.{code}", "zh")}:
+            return code
+    return v
+
+
 CONVERT = {L.TEXT: as_text, L.NUMBER: as_number, L.INTEGER: as_integer, L.DATE: as_date}

@@ -14,7 +14,7 @@ from sqlmodel import select
 from core.context import Context
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.exchange.workbook import layout as L
-from core.exchange.workbook.reader import CONVERT, CellError, Problem, SheetData
+from core.exchange.workbook.reader import CONVERT, CellError, Problem, SheetData, basis_code
 from core.records import changed_meanwhile
 from core.validation.text import check_changes, check_record
 from db.reporting_models import Customer, ProductionProcess, PurchasedPrecursor, ReportingPeriod
@@ -114,11 +114,14 @@ class Run:
     def rows(self, sd: SheetData) -> Iterator[tuple[int, dict[str, Any]]]:
         """Typed rows; cells of the wrong type become problems and their row is skipped."""
         converters = [(c.key, sd.positions[c.key], CONVERT[c.kind]) for c in sd.sheet.columns]
+        choice_of = {c.key: c.choices for c in sd.sheet.columns}
         for n, cells in sd.rows():
             values, bad = {}, False
             for key, i, convert in converters:
                 try:
                     values[key] = convert(cells[i] if i < len(cells) else "")
+                    if choice_of[key] == "data_sources":
+                        values[key] = basis_code(values[key])
                 except CellError as e:
                     self.problem(sd, n, key, e.key, **e.params)
                     bad = True

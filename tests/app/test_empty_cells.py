@@ -1,0 +1,28 @@
+"""An empty cell of an entry table shows as empty, never as "None", and still saves as nothing."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from db.reporting_models import PurchasedPrecursor, Shipment
+from db.session import Scope, get_engine, scoped_session
+from tests.app.conftest import open_app
+
+# The demo data leaves these empty (a shipment without its process, a precursor without a benchmark route).
+EMPTY = {"shipments": (Shipment, "process_id"), "precursors": (PurchasedPrecursor, "benchmark_route")}
+
+
+@pytest.mark.parametrize("page", sorted(EMPTY))
+def test_entry_tables_show_no_none(demo_data, page):
+    model, column = EMPTY[page]
+    with scoped_session(Scope(), get_engine()) as s:
+        empty_before = sum(getattr(r, column) is None for r in s.exec(select(model)))
+    assert empty_before
+    at = open_app("editor", "zh", page)
+    assert not at.exception
+    frames = [t.value for t in [*at.data_editor, *at.dataframe]]
+    assert any(column in f.columns for f in frames)
+    shown = [(c, v) for f in frames for c in f.columns for v in f[c] if v is None or str(v) in ("None", "nan")]
+    assert shown == []
+    with scoped_session(Scope(), get_engine()) as s:  # showing "" wrote nothing back
+        assert sum(getattr(r, column) is None for r in s.exec(select(model))) == empty_before
