@@ -172,7 +172,26 @@ def extend(ctx: Context, request_id: uuid.UUID, reason: str) -> PrivacyRequest:
 
     def change(r: PrivacyRequest) -> None:
         r.extended_days, r.extension_reason = EXTENSION_DAYS, why
-    return _transition(ctx, request_id, "extended", (RECEIVED, IN_PROGRESS), change)
+    req = _transition(ctx, request_id, "extended", (RECEIVED, IN_PROGRESS), change)
+    _mail_extension(ctx, req)
+    return req
+
+
+def _mail_extension(ctx: Context, req: PrivacyRequest) -> None:
+    """The extension notice (privacy.md §4): the requester learns the new due date and the reason by e-mail, sent
+    after the commit, in their language; both languages (Chinese first) when we do not know it."""
+    from core.mail import mail_configured, queue_mail
+
+    if not req.requester_email or not mail_configured():
+        return
+    person = ctx.session.get(User, req.requester_user_id) if req.requester_user_id else None
+    langs = (person.language,) if person is not None and person.language in ("zh", "en") else ("zh", "en")
+    due = due_on(req).isoformat()
+    body = "\n\n----------\n\n".join(
+        t("privacy.extension.mail_body", lang, id=req.number, due=due, reason=req.extension_reason)
+        for lang in langs)
+    queue_mail(ctx.session, to=req.requester_email, subject=t("privacy.extension.mail_subject", langs[0],
+                                                              id=req.number), body=body)
 
 
 def refuse(ctx: Context, request_id: uuid.UUID, reason: str) -> PrivacyRequest:
