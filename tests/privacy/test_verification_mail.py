@@ -56,3 +56,27 @@ def test_the_code_from_the_mail_verifies_the_request(engine, monkeypatch):
         events = s.exec(select(AuditEvent).where(AuditEvent.entity_id == str(rid))).all()
     assert {e.action for e in events} >= {"privacy.code_sent", "privacy.code_checked"}
     assert all(code not in str(e.after) for e in events)
+
+
+def test_three_wrong_codes_lock_and_a_late_code_is_refused(engine):
+    owner = make_user(engine, name="Owner")
+    org = make_org(engine, owner)
+    dpo = make_user(engine, name="Officer")
+    add_member(engine, owner, org, dpo, "dpo")
+    rids = []
+    for n in ("PR-L", "PR-E"):
+        with scoped_session(Scope(), owner_engine(engine)) as s:
+            req = PrivacyRequest(number=n, org_id=org, requester_email="walk.in@example.com", type="access",
+                                 received_at=AT, received_on=AT.date())
+            s.add(req)
+            s.flush()
+            rids.append(req.id)
+    locked, late = rids
+    with context(engine, dpo, org, clock=FixedClock(AT)) as ctx:  # no SMTP host: nothing is sent
+        requests.send_verification_code(ctx, locked)
+        requests.send_verification_code(ctx, late)
+    with context(engine, dpo, org, clock=FixedClock(AT + timedelta(minutes=1))) as ctx:
+        assert [requests.check_verification_code(ctx, locked, "abc") for _ in range(4)] == [
+            v.WRONG, v.WRONG, v.LOCKED, v.LOCKED]
+    with context(engine, dpo, org, clock=FixedClock(AT + timedelta(minutes=10, seconds=1))) as ctx:
+        assert requests.check_verification_code(ctx, late, "123456") == v.EXPIRED
