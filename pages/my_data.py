@@ -7,6 +7,7 @@ from core.privacy import objections, requests
 from core.privacy.datamap import processing_facts
 from core.privacy.export import build_export, log_download
 from core.privacy.subject import operator_session
+from ui.auth import recent_sign_in
 from ui.forms import form_error, run_action
 from ui.navigation import guard
 from ui.state import acting, labels, lang, person_session, tr
@@ -21,6 +22,9 @@ a = acting()
 st.subheader(tr("privacy.my_data.export"))
 st.caption(tr("privacy.my_data.export_help"))
 if st.button(tr("privacy.my_data.export"), icon=":material/download:", key="my_data_export"):
+    st.session_state["my_data_export_asked"] = True
+if st.session_state.get("my_data_export_asked") and recent_sign_in():
+    st.session_state.pop("my_data_export_asked", None)
     with operator_session() as s:
         result = build_export(s, a.email or "", actor_id=a.user_id, at=SystemClock().now())
     st.session_state["my_data_zip"] = (result.name, result.data, SystemClock().now())
@@ -48,6 +52,8 @@ with st.form("privacy_request"):
                         format_func=labels("privacy.type", requests.TYPES).get, key="my_data_type")
     details = st.text_area(tr("privacy.my_data.details"), max_chars=4000, key="my_data_details")
     sent = st.form_submit_button(tr("privacy.my_data.submit"), type="primary")
+if sent and kind == "erasure" and not recent_sign_in():
+    sent = False
 if sent:
     def _send() -> None:
         with person_session() as (s, u):

@@ -63,6 +63,21 @@ else:
                     fn(c)
 
             run_action("privacy_center", _do, "privacy.center.done")
+    if req.verified_at is None and req.status in requests.OPEN:
+        # a request received by another channel: verify the person by a code e-mailed to them, read back to the DPO
+        v = st.columns(3)
+        if v[0].button(tr("privacy.code.send"), key="pc_code_send"):
+            def _send_code() -> None:
+                with context() as c:
+                    requests.send_verification_code(c, req.id)
+
+            run_action("privacy_center", _send_code, "privacy.code.sent")
+        code = v[1].text_input(tr("privacy.code.entered"), max_chars=6, key="pc_code")
+        if v[2].button(tr("privacy.code.check"), key="pc_code_check"):
+            with context() as c:
+                st.session_state["pc_code_result"] = requests.check_verification_code(c, req.id, code)
+        if "pc_code_result" in st.session_state:
+            st.info(tr(f"privacy.code.result.{st.session_state.pop('pc_code_result')}"))
     if req.type == "erasure" and req.status in requests.OPEN:
         # approval before erasure: the DPO approves a started request (the requester signed in to make it, which
         # is the identity check for a signed-in person); the erasure runs on the operator session

@@ -112,3 +112,22 @@ def sign_out() -> None:
         st.logout()
     else:
         st.rerun()
+
+
+def recent_sign_in() -> bool:
+    """True when the signed-in person may export or erase their data now (core/privacy/reauth); otherwise draws
+    "sign in again to confirm it is you" with a button that signs out and back in with the same provider."""
+    from core.privacy.reauth import recently_authenticated
+
+    a = acting()
+    claims = None if a is None or a.issuer == LOCAL_ISSUER else st.user.to_dict()
+    if recently_authenticated(claims, datetime.now(UTC)):
+        return True
+    st.warning(tr("privacy.reauth.needed"))
+    providers = oidc_providers() or ["default"]
+    if st.button(tr("privacy.reauth.button"), icon=":material/login:", key="reauth_sign_in"):
+        # Streamlit keeps the old token until it is logged out; logging in again asks the provider for a fresh one.
+        _signed_out()
+        st.logout()
+        st.login(None if providers[0] == "default" else providers[0])
+    return False

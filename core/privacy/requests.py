@@ -172,7 +172,26 @@ def extend(ctx: Context, request_id: uuid.UUID, reason: str) -> PrivacyRequest:
 
     def change(r: PrivacyRequest) -> None:
         r.extended_days, r.extension_reason = EXTENSION_DAYS, why
-    return _transition(ctx, request_id, "extended", (RECEIVED, IN_PROGRESS), change)
+    req = _transition(ctx, request_id, "extended", (RECEIVED, IN_PROGRESS), change)
+    _mail_extension(ctx, req)
+    return req
+
+
+def _mail_extension(ctx: Context, req: PrivacyRequest) -> None:
+    """The extension notice (privacy.md §4): the requester learns the new due date and the reason by e-mail, sent
+    after the commit, in their language; both languages (Chinese first) when we do not know it."""
+    from core.mail import mail_configured, queue_mail
+
+    if not req.requester_email or not mail_configured():
+        return
+    person = ctx.session.get(User, req.requester_user_id) if req.requester_user_id else None
+    langs = (person.language,) if person is not None and person.language in ("zh", "en") else ("zh", "en")
+    due = due_on(req).isoformat()
+    body = "\n\n----------\n\n".join(
+        t("privacy.extension.mail_body", lang, id=req.number, due=due, reason=req.extension_reason)
+        for lang in langs)
+    queue_mail(ctx.session, to=req.requester_email, subject=t("privacy.extension.mail_subject", langs[0],
+                                                              id=req.number), body=body)
 
 
 def refuse(ctx: Context, request_id: uuid.UUID, reason: str) -> PrivacyRequest:
@@ -225,3 +244,32 @@ def templated_answer(req: PrivacyRequest, lang: str) -> str:
                                                                         req.status in OPEN else "done")
     return t(f"privacy.answer.{kind}", lang, number=req.number, type=t(f"privacy.type.{req.type}", lang),
              reason=req.refusal_reason or req.extension_reason, due=due_on(req).isoformat())
+
+
+def send_verification_code(ctx: Context, request_id: uuid.UUID) -> PrivacyRequest:
+    """From the DPO queue, for a request received by another channel: e-mail the requester a 6-digit code
+    (core/privacy/verification) after the commit, in their language, both languages (Chinese first) when unknown.
+    The code is in the mail only, never in the audit log."""
+    from core.mail import queue_mail
+    from core.privacy import verification
+
+    req = _get(ctx, request_id)
+    person = ctx.session.get(User, req.requester_user_id) if req.requester_user_id else None
+    langs = (person.language,) if person is not None and person.language in ("zh", "en") else ("zh", "en")
+
+    def send(email: str, code: str) -> None:
+        body = "\n\n----------\n\n".join(t("privacy.code.mail_body", lang, id=req.number, code=code, minutes=10)
+                                        for lang in langs)
+        queue_mail(ctx.session, to=email, subject=t("privacy.code.mail_subject", langs[0], id=req.number),
+                   body=body)
+
+    verification.issue_code(ctx.session, req, at=ctx.clock.now(), send=send, actor_id=ctx.user.id)
+    return req
+
+
+def check_verification_code(ctx: Context, request_id: uuid.UUID, code: str) -> str:
+    """The DPO enters the code the person reads back: verification.OK, WRONG, EXPIRED or LOCKED (audited there)."""
+    from core.privacy import verification
+
+    return verification.check_code(ctx.session, _get(ctx, request_id), code, at=ctx.clock.now(),
+                                   actor_id=ctx.user.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -32,25 +33,28 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite hands times back naive; they were stored as UTC
 
 
-def _audit(session: Session, req: PrivacyRequest, action: str, after: dict, at: datetime) -> None:
+def _audit(session: Session, req: PrivacyRequest, action: str, after: dict, at: datetime,
+           actor_id: uuid.UUID | None = None) -> None:
     """On the organization's chain. A walk-in request without an organization has no chain to go to yet (there is
     no public intake page so far); its code events are then not logged."""
     if req.org_id is not None:
-        audit.record(session, actor_id=None, org_id=req.org_id, action=action, entity="privacyrequest",
+        audit.record(session, actor_id=actor_id, org_id=req.org_id, action=action, entity="privacyrequest",
                      entity_id=req.id, before=None, after=after, at=at)
 
 
-def issue_code(session: Session, req: PrivacyRequest, *, at: datetime, send: Callable[[str, str], None]) -> None:
+def issue_code(session: Session, req: PrivacyRequest, *, at: datetime, send: Callable[[str, str], None],
+               actor_id: uuid.UUID | None = None) -> None:
     """A new code (the previous one stops working), sent to the requester's address."""
     code = f"{secrets.randbelow(10**6):06d}"
     req.code_hash, req.code_expires_at, req.code_attempts = _digest(req, code), at + CODE_TTL, 0
     session.add(req)
     session.flush()
-    _audit(session, req, "privacy.code_sent", {"expires_at": req.code_expires_at}, at)
+    _audit(session, req, "privacy.code_sent", {"expires_at": req.code_expires_at}, at, actor_id)
     send(req.requester_email, code)
 
 
-def check_code(session: Session, req: PrivacyRequest, code: str, *, at: datetime) -> str:
+def check_code(session: Session, req: PrivacyRequest, code: str, *, at: datetime,
+               actor_id: uuid.UUID | None = None) -> str:
     """OK (verified), WRONG (an attempt used), EXPIRED, or LOCKED (3 wrong attempts: a new code is needed)."""
     if req.verified_at is not None:
         return OK
@@ -66,5 +70,5 @@ def check_code(session: Session, req: PrivacyRequest, code: str, *, at: datetime
         result = WRONG if req.code_attempts < MAX_ATTEMPTS else LOCKED
     session.add(req)
     session.flush()
-    _audit(session, req, "privacy.code_checked", {"result": result, "attempts": req.code_attempts}, at)
+    _audit(session, req, "privacy.code_checked", {"result": result, "attempts": req.code_attempts}, at, actor_id)
     return result
