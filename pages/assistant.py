@@ -5,7 +5,14 @@ import time
 import streamlit as st
 
 from core.access import Permission, can
-from core.assistant import VERIFIED, ask, provider_enabled, set_provider_enabled
+from core.assistant import (
+    VERIFIED,
+    ask,
+    consented_to_transfer,
+    provider_enabled,
+    set_provider_enabled,
+    set_transfer_consent,
+)
 from core.assistant.service import provider_config
 from core.errors import DomainError
 from core.reporting import list_periods
@@ -39,6 +46,16 @@ with st.sidebar:
                 set_provider_enabled(ctx, enabled=wanted)
             enabled = wanted
     st.caption(tr("assistant.ai_enabled") if enabled and configured else tr("assistant.ai_disabled"))
+    if enabled and configured:
+        # the separate consent the privacy policy asks before names, e-mails and phones go to a service abroad;
+        # without it they are masked in everything sent
+        with context() as ctx:
+            consented = consented_to_transfer(ctx)
+        wanted_transfer = st.toggle(tr("assistant.transfer_consent"), value=consented, key="assistant_transfer",
+                                    help=tr("assistant.transfer_consent_help"))
+        if wanted_transfer != consented:
+            with context() as ctx:
+                set_transfer_consent(ctx, given=wanted_transfer)
 
 _documents_period = period_id or (periods[0].id if periods else None)
 with st.expander(tr("assistant.doc_title"), icon=":material/description:"):

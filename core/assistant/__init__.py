@@ -5,10 +5,12 @@ from core.assistant.offline import VERIFIED, language_of
 from core.assistant.service import (
     Answer,
     ask,
+    consented_to_transfer,
     interactions_of,
     provider_enabled,
     set_provider_enabled,
+    set_transfer_consent,
 )
 
-__all__ = ["VERIFIED", "Answer", "ask", "interactions_of", "language_of", "provider_enabled",
-           "set_provider_enabled"]
+__all__ = ["VERIFIED", "Answer", "ask", "consented_to_transfer", "interactions_of", "language_of",
+           "provider_enabled", "set_provider_enabled", "set_transfer_consent"]

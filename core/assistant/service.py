@@ -24,14 +24,14 @@ from core.assistant.tools import Citation, ToolResult, run_tool
 from core.context import Context
 from core.errors import DomainError
 from core.i18n import t
+from core.identity.service import TRANSFER_ABROAD  # noqa: F401  (the consent kind checked)
 from db.assistant_models import AssistantInteraction, AssistantSetting
 
 log = logging.getLogger(__name__)
 
 OFFLINE = "offline"
-# The consent the privacy policy requires before personal data leaves for an AI service abroad (a ConsentRecord
-# of this kind, given on the profile page once the privacy center offers it).
-TRANSFER_ABROAD = "transfer_abroad"
+# The consent the privacy policy requires before personal data leaves for an AI service abroad: a ConsentRecord of
+# this kind, given or withdrawn on the AI helper page (core.identity.service.set_transfer_consent).
 
 
 @dataclass
@@ -89,11 +89,20 @@ def set_provider_enabled(ctx: Context, *, enabled: bool) -> AssistantSetting:
     return row
 
 
-def consented_to_transfer(ctx: Context) -> bool:
-    from db.models import ConsentRecord
+def set_transfer_consent(ctx: Context, *, given: bool) -> bool:
+    """The person gives or withdraws their own transfer-abroad consent (no role needed: it is theirs alone)."""
+    from core.identity.service import set_transfer_consent as record
+    from core.settings import get_settings
 
-    return ctx.session.exec(select(ConsentRecord.id).where(ConsentRecord.user_id == ctx.user.id,
-                                                           ConsentRecord.kind == TRANSFER_ABROAD)).first() is not None
+    record(ctx.session, ctx.user, given=given, policy_version=get_settings().privacy_policy_version, clock=ctx.clock)
+    return consented_to_transfer(ctx)
+
+
+def consented_to_transfer(ctx: Context) -> bool:
+    """The person's latest choice on the transfer-abroad consent (given, not withdrawn since)."""
+    from core.identity.service import has_transfer_consent
+
+    return has_transfer_consent(ctx.session, ctx.user.id)
 
 
 def _known_names(ctx: Context) -> list[str]:

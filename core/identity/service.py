@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -163,3 +163,38 @@ def policy_text(version: str) -> str:
 def consents_of(session: Session, user: User) -> list[ConsentRecord]:
     return list(session.exec(select(ConsentRecord).where(ConsentRecord.user_id == user.id)
                              .order_by(ConsentRecord.accepted_at.desc())))
+
+
+# The separate consent the platform's privacy policy requires before personal data in a question goes to an AI
+# service abroad (policy §8, cross-border transfers; PIPL Art. 39): given or withdrawn by the person at any time,
+# each choice a new, audited consent record (the records are append-only; the latest one counts).
+TRANSFER_ABROAD = "transfer_abroad"
+TRANSFER_ABROAD_WITHDRAWN = "transfer_abroad_withdrawn"
+
+
+def has_transfer_consent(session: Session, user_id) -> bool:  # noqa: ANN001
+    latest = session.exec(select(ConsentRecord.kind).where(
+        ConsentRecord.user_id == user_id, ConsentRecord.kind.in_((TRANSFER_ABROAD, TRANSFER_ABROAD_WITHDRAWN)))
+        .order_by(ConsentRecord.accepted_at.desc(), ConsentRecord.id.desc())).first()
+    return latest == TRANSFER_ABROAD
+
+
+def set_transfer_consent(session: Session, user: User, *, given: bool, policy_version: str,
+                         clock: Clock) -> ConsentRecord:
+    """Give or withdraw the transfer-abroad consent (a person's own choice; audited in their own chain)."""
+    now = clock.now()
+    last = session.exec(select(ConsentRecord.accepted_at).where(
+        ConsentRecord.user_id == user.id, ConsentRecord.kind.in_((TRANSFER_ABROAD, TRANSFER_ABROAD_WITHDRAWN)))
+        .order_by(ConsentRecord.accepted_at.desc())).first()
+    if last is not None:
+        last = last if last.tzinfo else last.replace(tzinfo=UTC)  # SQLite hands back naive times
+        if last >= now:  # the latest choice must come last, even within one clock tick
+            now = last + timedelta(microseconds=1)
+    record = ConsentRecord(user_id=user.id, kind=TRANSFER_ABROAD if given else TRANSFER_ABROAD_WITHDRAWN,
+                           policy_version=policy_version, accepted_at=now)
+    session.add(record)
+    session.flush()
+    audit.record(session, actor_id=user.id, org_id=None,
+                 action="consent.transfer_given" if given else "consent.transfer_withdrawn",
+                 entity="consent_record", entity_id=record.id, before=None, after=snapshot(record), at=now)
+    return record
