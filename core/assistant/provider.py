@@ -39,7 +39,19 @@ class ProviderFailed(Exception):
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\w)\+?\d[\d\s().-]{7,}\d(?!\w)")
+# A phone number stands on its own: not inside an id (a UUID's last group "-089948958068" is no phone) or a
+# decimal number (1234567.891). It is written internationally (+86 138 0000 7778: "+" and 8 or more digits) or has
+# 11 or more digits (a Chinese mobile 13800007778, a landline with its area code 010-12345678); a CN or TARIC code
+# (8 or 10 digits, "7208 39 00") and a date (2026-12-01 09:30) are not phone numbers.
+_PHONE = re.compile(r"(?<![\w-])(?<!\d\.)\+?\d[\d\s()-]{6,}\d(?![\w-]|\.\d)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
+
+
+def _is_phone(candidate: str) -> bool:
+    digits = sum(c.isdigit() for c in candidate)
+    if _DATE.fullmatch(candidate.strip()):
+        return False
+    return digits >= 11 or (candidate.startswith("+") and digits >= 8)
 
 
 @dataclass
@@ -53,7 +65,7 @@ class Masker:
         if not self.active:
             return text
         text = _EMAIL.sub("[email]", text)
-        text = _PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group(0)) >= 8 else m.group(0), text)
+        text = _PHONE.sub(lambda m: "[phone]" if _is_phone(m.group(0)) else m.group(0), text)
         for name in sorted({n for n in self.names if n and len(n.strip()) > 1}, key=len, reverse=True):
             text = re.sub(re.escape(name.strip()), "[name]", text, flags=re.I)
         return text
