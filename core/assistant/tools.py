@@ -100,16 +100,27 @@ def _engine_error(tool: str, base: dict, period, e: CbamError, lang: str) -> Too
                       [_period_citation(period, lang)], error=e.key)
 
 
-def explain_see(ctx: Context, *, period_id=None, lang: str = "en") -> ToolResult:
-    """SEE per process with the engine's terms (why each number is what it is)."""
+_VERSIONED = lambda p: {"period_year": p.year, "period_version": p.version_no}  # noqa: E731
+
+
+def _results_of(ctx: Context, tool: str, period_id, base_of, lang: str):
+    """The person's period, the tool's base fields and the engine's live results — or, when the engine refuses the
+    period's data, the tool's answer saying why (the last item; the results are then None)."""
     from core.reporting import live_results
 
     period = resolve_period(ctx, period_id)
-    base = {"period_year": period.year, "period_version": period.version_no}
+    base = base_of(period)
     try:
-        res = live_results(ctx, period_id=period.id)
+        return period, base, live_results(ctx, period_id=period.id), None
     except CbamError as e:
-        return _engine_error("explain_see", base, period, e, lang)
+        return period, base, None, _engine_error(tool, base, period, e, lang)
+
+
+def explain_see(ctx: Context, *, period_id=None, lang: str = "en") -> ToolResult:
+    """SEE per process with the engine's terms (why each number is what it is)."""
+    period, base, res, refused = _results_of(ctx, "explain_see", period_id, _VERSIONED, lang)
+    if refused:
+        return refused
     procs, numbers, cites = [], [period.year, period.version_no], [_period_citation(period, lang)]
     for p in res.processes:
         terms = [{"label": t(term.label_key, lang), "value": _num(term.value, 6), "unit": term.unit,
@@ -127,14 +138,9 @@ def explain_see(ctx: Context, *, period_id=None, lang: str = "en") -> ToolResult
 
 def explain_cost(ctx: Context, *, period_id=None, lang: str = "en") -> ToolResult:
     """Certificates and cost of the period's shipments, per good, basis, process and quarter."""
-    from core.reporting import live_results
-
-    period = resolve_period(ctx, period_id)
-    base = {"period_year": period.year, "period_version": period.version_no}
-    try:
-        res = live_results(ctx, period_id=period.id)
-    except CbamError as e:
-        return _engine_error("explain_cost", base, period, e, lang)
+    period, base, res, refused = _results_of(ctx, "explain_cost", period_id, _VERSIONED, lang)
+    if refused:
+        return refused
     lines = [{"cn_code": ln.cn_code, "basis": ln.basis, "process": ln.process, "quarter": ln.quarter,
               "quantity_t": _num(ln.quantity), "shipments": ln.count,
               "embedded_emissions_t": _num(ln.embedded_emissions), "certificates": _num(ln.certificates),
@@ -173,15 +179,12 @@ def findings(ctx: Context, *, period_id=None, lang: str = "en", limit: int = 5) 
 def default_vs_actual(ctx: Context, *, period_id=None, lang: str = "en") -> ToolResult:
     """Each process's actual SEE next to the default value for its CN code and country (what actual data saves)."""
     from core.cbam.reference import load_reference
-    from core.reporting import live_results
     from db.models import Installation
 
-    period = resolve_period(ctx, period_id)
-    base = {"period_year": period.year}
-    try:
-        res = live_results(ctx, period_id=period.id)
-    except CbamError as e:
-        return _engine_error("default_vs_actual", base, period, e, lang)
+    period, base, res, refused = _results_of(ctx, "default_vs_actual", period_id,
+                                             lambda p: {"period_year": p.year}, lang)
+    if refused:
+        return refused
     inst = ctx.session.get(Installation, period.installation_id)
     country = (inst.country if inst else "") or ""
     ref = load_reference()
