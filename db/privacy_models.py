@@ -46,6 +46,11 @@ class PrivacyRequest(SQLModel, table=True):
                                              sa_column_kwargs=tag(PD.NONE))
     code_attempts: int = Field(default=0, sa_column_kwargs=tag(PD.NONE))
     version: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))
+    # how the request came in: "app" (made while signed in) or, recorded by the DPO, "email", "post", "phone"
+    channel: str = Field(default="app", max_length=20, sa_column_kwargs={**tag(PD.NONE), "server_default": "app"})
+    # a guided rectification: the value the person says is wrong and what it should read
+    # ({"table", "row_id", "column", "current", "requested"}), applied by the DPO with one click
+    correction: dict | None = Field(default=None, sa_column=Column(JSON, info=info(PD.ACTIVITY)))
 
 
 class PrivacyObjection(SQLModel, table=True):
@@ -72,6 +77,9 @@ class ErasureLedger(SQLModel, table=True):
     email_digest: str = Field(max_length=64, index=True, sa_column_kwargs=tag(PD.IDENTIFIER))  # keyed HMAC
     erased_at: datetime = Field(sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
     request_id: uuid.UUID | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))
+    # set when an organization, as controller, erased a third party's data in its own records only: a replay
+    # then erases them again in that organization, nowhere else
+    org_id: uuid.UUID | None = Field(default=None, sa_column_kwargs=tag(PD.NONE))
 
 
 PRIVACY_TABLES = ("privacy_request", "privacy_objection", "privacy_erasure")

@@ -3,7 +3,7 @@ with a number and due date), object to purposes, see how my data is processed an
 import streamlit as st
 
 from core.clock import SystemClock
-from core.privacy import objections, requests
+from core.privacy import objections, rectification, requests
 from core.privacy.datamap import processing_facts
 from core.privacy.export import build_export, log_download
 from core.privacy.subject import operator_session
@@ -66,6 +66,38 @@ if sent:
 if "my_data_receipt" in st.session_state:
     number, received, due = st.session_state["my_data_receipt"]
     st.info(tr("privacy.my_data.receipt", id=number, received=received, due=due))
+
+# -- correct my data (guided rectification) --------------------------------------------------------------------------
+st.subheader(tr("privacy.rectify.title"))
+st.page_link("pages/profile.py", label=tr("privacy.rectify.account"), icon=":material/person:")
+st.caption(tr("privacy.rectify.email"))
+with operator_session() as s:
+    held = rectification.held_values(s, a.user_id, lang())
+if not held:
+    st.caption(tr("privacy.rectify.none"))
+else:
+    st.caption(tr("privacy.rectify.held"))
+    form_error("privacy_rectify")
+    with st.form("privacy_rectify"):
+        # labels made now: Streamlit may format the options again outside the script run
+        shown = [f"{h.org_name} · {tr(f'privacy.table.{h.table}')} · {tr(f'field.{h.column}')} · {h.value}"
+                 for h in held]
+        pick = st.selectbox(tr("privacy.rectify.value"), range(len(held)), format_func=shown.__getitem__,
+                            key="my_data_fix_pick")
+        requested = st.text_input(tr("privacy.rectify.requested"), max_chars=320, key="my_data_fix_value")
+        why = st.text_area(tr("privacy.my_data.details"), max_chars=4000, key="my_data_fix_details")
+        ask = st.form_submit_button(tr("privacy.rectify.send"))
+    if ask:
+        chosen = held[pick].key
+
+        def _ask() -> None:
+            with operator_session() as s:
+                req = rectification.request_correction(s, user_id=a.user_id, key=chosen,
+                                                       requested=requested, details=why, at=SystemClock().now())
+                st.session_state["my_data_receipt"] = (req.number, req.received_on.isoformat(),
+                                                       requests.due_on(req).isoformat())
+
+        run_action("privacy_rectify", _ask, "privacy.rectify.sent")
 
 # -- objections -----------------------------------------------------------------------------------------------------
 st.subheader(tr("privacy.my_data.objections"))

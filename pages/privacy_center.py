@@ -17,6 +17,32 @@ kind = c2.selectbox(tr("privacy.center.filter_type"), ["", *requests.TYPES],
                     format_func=({"": "—"} | labels("privacy.type", requests.TYPES)).get, key="pc_type")
 overdue = c3.checkbox(tr("privacy.center.overdue_only"), key="pc_overdue")
 
+# a request received by e-mail, post or phone, from a person who may have no account
+with st.expander(tr("privacy.center.record"), icon=":material/add:"):
+    form_error("privacy_record")
+    with st.form("privacy_record"):
+        r1, r2 = st.columns(2)
+        rec_email = r1.text_input(tr("privacy.center.record_email"), max_chars=320, key="pc_rec_email")
+        rec_type = r2.selectbox(tr("privacy.center.col.type"), requests.TYPES,
+                                format_func=labels("privacy.type", requests.TYPES).get, key="pc_rec_type")
+        rec_channel = r1.selectbox(tr("privacy.center.record_channel"), requests.CHANNELS,
+                                   format_func=labels("privacy.channel", requests.CHANNELS).get, key="pc_rec_channel")
+        rec_day = r2.date_input(tr("privacy.center.record_received"), key="pc_rec_day")
+        rec_details = st.text_area(tr("privacy.my_data.details"), max_chars=requests.DETAILS_MAX,
+                                   key="pc_rec_details")
+        recorded = st.form_submit_button(tr("privacy.center.record_save"), type="primary")
+    if recorded:
+        def _record_request() -> None:
+            with context() as c:
+                req = requests.record_request(c, requester_email=rec_email, type=rec_type, details=rec_details,
+                                              channel=rec_channel, received_at=requests.received_at_of(rec_day,
+                                                                                                       c.clock.now()))
+                st.session_state["pc_recorded"] = req.number
+
+        run_action("privacy_record", _record_request, "privacy.center.done")
+    if "pc_recorded" in st.session_state:
+        st.info(tr("privacy.center.recorded", id=st.session_state["pc_recorded"]))
+
 with context() as ctx:
     rows = requests.list_requests(ctx, status=status or None, type=kind or None, overdue=overdue)
     today = requests.local_day(ctx.clock.now())
@@ -78,24 +104,29 @@ else:
                 st.session_state["pc_code_result"] = requests.check_verification_code(c, req.id, code)
         if "pc_code_result" in st.session_state:
             st.info(tr(f"privacy.code.result.{st.session_state.pop('pc_code_result')}"))
-    if req.type == "erasure" and req.status in requests.OPEN:
-        # approval before erasure: the DPO approves a started request (the requester signed in to make it, which
-        # is the identity check for a signed-in person); the erasure runs on the operator session
-        if st.button(tr("privacy.center.approve_erase"), type="primary", key="pc_do_erase"):
-            def _erase() -> None:
-                from core.clock import SystemClock
-                from core.errors import DomainError
-                from core.privacy.service import erase_for
-                from core.privacy.subject import operator_session
-
-                if req.status != requests.IN_PROGRESS:
-                    raise DomainError("privacy.center.erase_needs_start")
-                with context() as c, operator_session() as s:
-                    receipt = erase_for(s, subject_email=req.requester_email, actor=s.get(type(c.user), c.user.id),
-                                        at=SystemClock().now(), request_id=req.id)
-                st.session_state["pc_receipt"] = receipt.as_dict()
+    if req.verified_at is None:
+        st.warning(tr("privacy.center.unverified", channel=tr(f"privacy.channel.{req.channel}")))
+    if req.correction and req.status in requests.OPEN:
+        fix = req.correction
+        where = f"{tr('privacy.table.' + str(fix.get('table')))} · {tr('field.' + str(fix.get('column')))}"
+        st.info(tr("privacy.center.correction", where=where, current=fix.get("current", ""),
+                   requested=fix.get("requested", "")))
+        if st.button(tr("privacy.center.apply_correction"), key="pc_do_correct"):
+            def _correct() -> None:
                 with context() as c:
-                    requests.complete(c, req.id)
+                    requests.apply_correction(c, req.id)
+
+            run_action("privacy_center", _correct, "privacy.controller.corrected")
+    if req.type == "erasure" and req.status in requests.OPEN:
+        # approval before erasure: a started, verified request (sign-in, or the e-mailed code); a person with an
+        # account is erased from the platform, a person without one from this organization's records
+        sure = st.checkbox(tr("privacy.controller.erase_confirm", email=req.requester_email), key="pc_sure")
+        if st.button(tr("privacy.center.approve_erase"), type="primary", disabled=not sure, key="pc_do_erase"):
+            def _erase() -> None:
+                from core.privacy.service import approve_erasure
+
+                with context() as c:
+                    st.session_state["pc_receipt"] = approve_erasure(c, req.id).as_dict()
 
             run_action("privacy_center", _erase, "privacy.center.done")
     if "pc_receipt" in st.session_state:

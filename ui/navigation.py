@@ -31,6 +31,7 @@ ICONS = {
     "profile": ":material/person:",
     "privacy_center": ":material/privacy_tip:",
     "my_data": ":material/shield_person:",
+    "personal_data": ":material/manage_search:",
     "onboarding": ":material/how_to_reg:",
     "assistant": ":material/smart_toy:",
 }
@@ -48,7 +49,7 @@ SECTIONS = {
                      "data_import", "evidence"), "data"),
     **dict.fromkeys(("emissions", "costs", "portfolio", "exports", "assistant"), "results"),
     **dict.fromkeys(("organization", "members", "audit_log", "profile"), "admin"),
-    **dict.fromkeys(("privacy_center", "my_data"), "admin"),
+    **dict.fromkeys(("privacy_center", "personal_data", "my_data"), "admin"),
 }
 
 

@@ -39,6 +39,9 @@ class Permission(StrEnum):
     EXCHANGE_SEND = "exchange.send"    # log customer requests, build and send data packs to EU customers
     EVIDENCE_EDIT = "evidence.edit"    # upload, replace, link and delete evidence files
     PERIOD_REOPEN = "period.reopen"    # reopen an approved period as version n+1: the owner's only (README, Roles)
+    # the organization as controller: find a third party's personal data in its records, export, correct or erase
+    # it (an owner's or the DPO's; issue 14)
+    PRIVACY_CONTROL = "privacy.control"
 
 
 _ALL = set(Permission)
@@ -56,6 +59,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     }),
     Role.DPO: frozenset({
         Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.AUDIT_VIEW, Permission.PRIVACY_MANAGE,
+        Permission.PRIVACY_CONTROL,
     }),
 }
 
@@ -94,6 +98,7 @@ PAGES: dict[str, Permission | None] = {  # in navigation order, section by secti
     "members": Permission.MEMBERS_VIEW,
     "audit_log": Permission.AUDIT_VIEW,
     "privacy_center": Permission.PRIVACY_MANAGE,  # the DPO's queue of rights requests (issue 14)
+    "personal_data": Permission.PRIVACY_CONTROL,  # third parties' personal data in the organization's records
     "profile": None,
     "my_data": None,  # my data and rights, next to the profile (issue 14)
 }

@@ -119,7 +119,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("evidence_file", "original_name"): _EVIDENCE,
     ("evidence_file", "uploaded_at"): _EVIDENCE_AT,
     **{("privacy_request", c): _REQUEST for c in ("requester_user_id", "requester_email", "details", "received_at",
-                                                  "assigned_to", "notes")},
+                                                  "assigned_to", "notes", "correction")},
     **{("privacy_objection", c): _OBJECTION for c in ("user_id", "purpose", "objected", "updated_at")},
     **{("privacy_erasure", c): _LEDGER for c in ("user_id", "email_digest")},
     **{("assistant_interaction", c): _ASSISTANT for c in ("user_id", "question", "answer", "tools")},

@@ -142,14 +142,22 @@ def _erase_audit_leaf(value: Any, subject: Subject, chain: str, seq: int, token:
 
 
 def erase(session: Session, subject_email: str, *, actor: User, at: datetime, dry_run: bool = False,
-          request_id: uuid.UUID | None = None) -> Receipt:
+          request_id: uuid.UUID | None = None, org_id: uuid.UUID | set[uuid.UUID] | None = None) -> Receipt:
     """Erase one person (see the module). `session` is the operator session; the caller checks that `actor` may
-    (core.privacy.service). Nothing is written with `dry_run`: the receipt says what would happen."""
+    (core.privacy.service). Nothing is written with `dry_run`: the receipt says what would happen. With `org_id`,
+    an organization (or several, one DPO's) erases a third party from its own records only
+    (core.privacy.controller)."""
+    from core.privacy.subject import subject_in_orgs
+
+    scope = {org_id} if isinstance(org_id, uuid.UUID) else set(org_id or ())
     try:
-        subject = find_subject(session, subject_email)
-    except DomainError:
+        subject = subject_in_orgs(session, subject_email, scope) if scope else find_subject(session, subject_email)
+    except DomainError as e:
         digest = email_digest(subject_email)
-        if session.execute(select(ErasureLedger.id).where(ErasureLedger.email_digest == digest)).first():
+        done = select(ErasureLedger.id).where(ErasureLedger.email_digest == digest)
+        if scope:
+            done = done.where(ErasureLedger.org_id.in_(scope))
+        if e.key == "privacy.error.no_subject" and session.execute(done).first():
             return Receipt(subject=pseudonym(None, subject_email), dry_run=dry_run, already_erased=True)
         raise
     blocked = last_owner_orgs(session, subject)
@@ -245,9 +253,10 @@ def erase(session: Session, subject_email: str, *, actor: User, at: datetime, dr
         if not dry_run:
             session.execute(delete(User).where(User.id == subject.user_id))
     if not dry_run:
-        session.add(ErasureLedger(user_id=subject.user_id, email_digest=email_digest(subject.email), erased_at=at,
-                                  request_id=request_id))
-        audit.record(session, actor_id=actor.id, org_id=None, action="privacy.erasure", entity="person",
+        for scoped in sorted(subject.scope, key=str) if subject.scope is not None else (None,):
+            session.add(ErasureLedger(user_id=subject.user_id, email_digest=email_digest(subject.email),
+                                      erased_at=at, request_id=request_id, org_id=scoped))
+        audit.record(session, actor_id=actor.id, org_id=subject.scope_org, action="privacy.erasure", entity="person",
                      entity_id=subject.user_id or token, before=None,
                      after={"pseudonym": token, "deleted": receipt.deleted,
                             "retained": {k: v["rows"] for k, v in receipt.retained.items()},
@@ -276,6 +285,13 @@ def replay_erasures(session: Session, *, actor: User | None, at: datetime) -> li
     actor = actor or system_actor(session, at)
     out = []
     for entry in session.execute(select(ErasureLedger).order_by(ErasureLedger.erased_at)).scalars().all():
+        if entry.org_id is not None:
+            # a third party one organization erased from its records: back in that organization's records?
+            email = _contact_by_digest(session, entry.org_id, entry.email_digest)
+            if email is not None:
+                out.append(erase(session, email, actor=actor, at=at, request_id=entry.request_id,
+                                 org_id=entry.org_id))
+            continue
         user = session.get(User, entry.user_id) if entry.user_id else None
         email = user.email if user is not None and user.email else None
         if email is None:
@@ -288,3 +304,21 @@ def replay_erasures(session: Session, *, actor: User | None, at: datetime) -> li
             continue
         out.append(erase(session, email, actor=actor, at=at, request_id=entry.request_id))
     return out
+
+
+def _contact_by_digest(session: Session, org_id: uuid.UUID, digest: str) -> str | None:
+    """The e-mail in one organization's contact columns whose keyed digest is `digest` (the ledger keeps no
+    e-mail)."""
+    for name, entries in entries_by_table().items():
+        table = table_of(name)
+        if "org_id" not in table.c:
+            continue
+        for e in entries:
+            if e.category != PD.CONTACT:
+                continue
+            col = table.c[e.column]
+            for value in session.execute(select(func.lower(col)).where(table.c.org_id == org_id,
+                                                                      col.is_not(None)).distinct()).scalars():
+                if value and email_digest(value) == digest:
+                    return value
+    return None

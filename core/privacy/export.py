@@ -111,9 +111,11 @@ def _evidence_files(subject: Subject, rows: list[dict[str, Any]]) -> list[tuple[
     return out
 
 
-def build_export(session: Session, subject_email: str, *, actor_id: uuid.UUID | None, at: datetime) -> ExportResult:
-    """The zip for one person, and an audit event (on the actor's own chain) saying who exported whose data."""
-    subject = find_subject(session, subject_email)
+def build_export(session: Session, subject_email: str, *, actor_id: uuid.UUID | None, at: datetime,
+                 subject: Subject | None = None) -> ExportResult:
+    """The zip for one person, and an audit event (on the actor's own chain) saying who exported whose data.
+    `subject` limits it to what one organization keeps (core.privacy.controller)."""
+    subject = subject or find_subject(session, subject_email)
     tables = collect(session, subject)
     raw_evidence = [dict(r) for r in rows_of(session, subject).get("evidence_file", [])]
     files: list[tuple[str, bytes]] = [
@@ -134,11 +136,20 @@ def build_export(session: Session, subject_email: str, *, actor_id: uuid.UUID | 
         for p, d in files:
             z.writestr(p, d)
     actor = actor_id or subject.user_id
-    audit.record(session, actor_id=actor, org_id=None, action="privacy.export", entity="person",
-                 entity_id=subject.user_id, before=None,
-                 after={"files": len(files), "tables": sorted(tables)}, at=at)
+    if subject.scope_org is not None:
+        from core.privacy.erasure import pseudonym
+
+        # an organization's export of a third party: in its own chain, naming the person by pseudonym only
+        audit.record(session, actor_id=actor, org_id=subject.scope_org, action="privacy.export", entity="person",
+                     entity_id=pseudonym(None, subject.email), before=None,
+                     after={"files": len(files), "tables": sorted(tables)}, at=at)
+    else:
+        audit.record(session, actor_id=actor, org_id=None, action="privacy.export", entity="person",
+                     entity_id=subject.user_id, before=None,
+                     after={"files": len(files), "tables": sorted(tables)}, at=at)
     rows = sum(len(v) for v in tables.values())
-    return ExportResult(buf.getvalue(), f"my-data-{at:%Y%m%d-%H%M%S}.zip",
+    prefix = "personal-data" if subject.scope_org is not None else "my-data"
+    return ExportResult(buf.getvalue(), f"{prefix}-{at:%Y%m%d-%H%M%S}.zip",
                         sum(1 for p, _ in files if p.startswith("files/")), rows)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
@@ -34,6 +35,7 @@ OPEN = (RECEIVED, IN_PROGRESS, PAUSED)
 DEADLINE_DAYS = 30    # privacy policy §7: "We will respond within 30 days"
 EXTENSION_DAYS = 60   # GDPR Art 12(3): extendable by two further months, with reasons given within the first month
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value
 EXPORT_TTL_SECONDS = 15 * 60  # a self-service export can be downloaded for this long; a new one is one click away
 AMBER_BELOW, RED_BELOW = 10, 5  # days left: green from 10, amber below 10, red below 5 (and overdue)
 
@@ -73,18 +75,101 @@ def _facts(req: PrivacyRequest) -> dict:
 
 
 def create_request(session: Session, *, user: User, org_id: uuid.UUID | None, type: str, details: str,
-                   at: datetime) -> PrivacyRequest:
-    """A person's request, free of charge: the receipt is its number, received day and due date."""
+                   at: datetime, correction: dict | None = None) -> PrivacyRequest:
+    """A person's request, free of charge: the receipt is its number, received day and due date. A guided
+    rectification carries the correction (core.privacy.rectification builds it from the person's own values)."""
     if type not in TYPES:
         raise DomainError("privacy.error.bad_transition", status="-", action=type)
-    req = PrivacyRequest(number=f"PR-{local_day(at):%Y%m%d}-{secrets.token_hex(3).upper()}", org_id=org_id,
+    _clean_details(details)
+    req = PrivacyRequest(number=_number(at), org_id=org_id,
                          requester_user_id=user.id, requester_email=user.email or "", type=type,
-                         details=(details or "")[:4000], received_at=at, received_on=local_day(at), notes=[],
+                         details=details or "", received_at=at, received_on=local_day(at), notes=[],
+                         correction=correction, channel="app",
                          verification_method="sign_in", verified_at=at)  # made while signed in: identity known
     session.add(req)
     session.flush()
     _record(session, actor=user, org_id=None, action="created", req=req, before=None, at=at)
     return req
+
+
+CHANNELS = ("email", "post", "phone", "in_person")  # how a request the DPO records came in
+
+
+def record_request(ctx: Context, *, requester_email: str, type: str, details: str, channel: str,
+                   received_at: datetime | None = None) -> PrivacyRequest:
+    """A request received by another channel (an e-mail, a letter), recorded by the DPO for a person who may have
+    no account: the clock starts on the day it was received, and the person is not verified until they read
+    back the code e-mailed to them (send_verification_code)."""
+    from core.validation.text import require_clean
+
+    ctx.require(Permission.PRIVACY_MANAGE)
+    email = (requester_email or "").strip()
+    if type not in TYPES:
+        raise DomainError("privacy.error.bad_transition", status="-", action=type)
+    if channel not in CHANNELS:
+        raise DomainError("privacy.error.bad_channel", channel=channel)
+    require_clean(requester_email=email)
+    _clean_details(details)
+    if not _EMAIL.fullmatch(email):
+        from core.errors import ValidationFailed
+
+        raise ValidationFailed({"requester_email": ("validation.email_format", {})})
+    at = ctx.clock.now()
+    received_at = received_at or at
+    if received_at > at:
+        raise DomainError("privacy.error.received_in_future")
+    req = PrivacyRequest(number=_number(received_at), org_id=ctx.tenant, requester_user_id=None,
+                         requester_email=email, type=type, details=details or "", received_at=received_at,
+                         received_on=local_day(received_at), notes=[], channel=channel, verification_method="",
+                         verified_at=None)
+    ctx.session.add(req)
+    ctx.session.flush()
+    _record(ctx.session, actor=ctx.user, org_id=ctx.tenant, action="recorded", req=req, before=None, at=at)
+    return req
+
+
+DETAILS_MAX = 4000  # the column's length (db/privacy_models.py)
+
+
+def received_at_of(day: date, now: datetime) -> datetime:
+    """When a request received on `day` (the platform's local day) came in: now, if that is today; else the start
+    of that day, so the clock counts from the day after it, as for a request made in the app."""
+    if day == local_day(now):
+        return now
+    return datetime.combine(day, datetime.min.time(), LOCAL_TZ)
+
+
+def _clean_details(details: str | None) -> None:
+    """A request's text is refused, never cut or stripped, when it is too long or holds a control character
+    (line breaks are text here)."""
+    from core.errors import ValidationFailed
+    from core.validation.text import text_problem
+
+    err = text_problem(details or "", field="details", max_length=DETAILS_MAX, multiline=True)
+    if err:
+        raise ValidationFailed({"details": err})
+
+
+def _number(at: datetime) -> str:
+    return f"PR-{local_day(at):%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def apply_correction(ctx: Context, request_id: uuid.UUID) -> PrivacyRequest:
+    """The DPO applies the correction a rectification request asks for (to the organization's record, exactly as
+    the person typed it) and completes the request; refused when the record changed since the person asked."""
+    from core.privacy import controller
+
+    req = _get(ctx, request_id)
+    fix = req.correction or {}
+    if req.type != "rectification" or not fix:
+        raise DomainError("privacy.error.no_correction")
+    if req.status not in (RECEIVED, IN_PROGRESS):
+        raise DomainError("privacy.error.bad_transition", status=req.status, action="corrected")
+    if req.verified_at is None:
+        raise DomainError("privacy.error.not_verified")
+    controller.correct(ctx, table=fix["table"], row_id=fix["row_id"], column=fix["column"],
+                       current=fix["current"], value=fix["requested"])
+    return complete(ctx, request_id)
 
 
 def my_requests(session: Session, user: User) -> list[PrivacyRequest]:
@@ -106,6 +191,11 @@ def list_requests(ctx: Context, *, status: str | None = None, type: str | None =
     if overdue:
         rows = [r for r in rows if r.status in OPEN and days_left(r, today) < 0]
     return sorted(rows, key=lambda r: (r.status not in OPEN, days_left(r, today)))
+
+
+def get_request(ctx: Context, request_id: uuid.UUID) -> PrivacyRequest:
+    """One request of the organization's queue (the DPO's)."""
+    return _get(ctx, request_id)
 
 
 def _get(ctx: Context, request_id: uuid.UUID) -> PrivacyRequest:

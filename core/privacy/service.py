@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import Permission, can
+from core.context import Context
 from core.errors import DomainError
 from core.privacy.erasure import Receipt, erase
 from core.privacy.export import ExportResult, build_export
@@ -47,13 +48,66 @@ def require_dpo_for(session: Session, actor: User, subject_email: str) -> None:
         raise DomainError("privacy.error.not_dpo")
 
 
+def _controller_scope(session: Session, actor: User, subject_email: str) -> set[uuid.UUID] | None:
+    """For a third party known only from organizations' contact columns: the actor's organizations among them
+    (each organization is the controller of its own records, so a DPO never reaches another's). None for a
+    person with an account or a membership."""
+    try:
+        subject = find_subject(session, subject_email)
+    except DomainError:
+        return None
+    if not subject.contact_only:
+        return None
+    mine = subject.org_ids & dpo_orgs(session, actor)
+    if not mine:
+        raise DomainError("privacy.error.not_dpo")
+    return mine
+
+
 def export_for(session: Session, *, subject_email: str, actor: User, at: datetime) -> ExportResult:
     if (actor.email or "").lower() != subject_email.strip().lower():
         require_dpo_for(session, actor, subject_email)
+        scope = _controller_scope(session, actor, subject_email)
+        if scope:
+            from core.privacy.subject import subject_in_orgs
+
+            return build_export(session, subject_email, actor_id=actor.id, at=at,
+                                subject=subject_in_orgs(session, subject_email, scope))
     return build_export(session, subject_email, actor_id=actor.id, at=at)
 
 
 def erase_for(session: Session, *, subject_email: str, actor: User, at: datetime, dry_run: bool = False,
               request_id: uuid.UUID | None = None) -> Receipt:
     require_dpo_for(session, actor, subject_email)
-    return erase(session, subject_email, actor=actor, at=at, dry_run=dry_run, request_id=request_id)
+    scope = _controller_scope(session, actor, subject_email)
+    return erase(session, subject_email, actor=actor, at=at, dry_run=dry_run, request_id=request_id,
+                 org_id=scope or None)
+
+
+def approve_erasure(ctx: Context, request_id: uuid.UUID) -> Receipt:
+    """The DPO approves a started, verified erasure request: a person with an account is erased from the platform
+    (core.privacy.erasure); a person without one, from this organization's records only (its controller's part,
+    core.privacy.controller). The erasure runs on the operator session, then the request is completed."""
+    from core.privacy import requests
+    from core.privacy.controller import erase_third_party
+    from core.privacy.subject import operator_session
+
+    req = requests.get_request(ctx, request_id)
+    if req.type != "erasure":
+        raise DomainError("privacy.error.bad_transition", status=req.status, action="erase")
+    if req.status != requests.IN_PROGRESS:
+        raise DomainError("privacy.center.erase_needs_start")
+    if req.verified_at is None:
+        raise DomainError("privacy.error.not_verified")
+    email, org_id, has_account = req.requester_email, req.org_id, req.requester_user_id is not None
+    ctx.session.commit()  # end the read: the erasure commits on its own connection (SQLite allows one writer)
+    with operator_session() as s:
+        if has_account:
+            actor = s.get(User, ctx.user.id)
+            receipt = erase_for(s, subject_email=email, actor=actor, at=ctx.clock.now(), request_id=request_id)
+        else:
+            receipt = erase_third_party(s, email=email, org_id=org_id, actor_id=ctx.user.id, at=ctx.clock.now(),
+                                        request_id=request_id)
+    ctx.session.expire_all()  # the erasure may have pseudonymised the request itself
+    requests.complete(ctx, request_id)
+    return receipt

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
@@ -27,6 +27,16 @@ class Subject:
     org_ids: set[uuid.UUID] = field(default_factory=set)
     needles: list[str] = field(default_factory=list)  # the person's values as they appear in text and logs
     names: list[str] = field(default_factory=list)    # their name(s), matched whole in name columns
+    # an organization acting as controller of a third party's data (an importer's contact person): only its own
+    # records are found, exported or erased; the person's account and other organizations are never touched
+    scope: frozenset[uuid.UUID] | None = None
+    # a third party found only in organizations' contact columns (no account, no membership)
+    contact_only: bool = False
+
+    @property
+    def scope_org(self) -> uuid.UUID | None:
+        """The one organization a scoped subject is limited to (None when unscoped or limited to several)."""
+        return next(iter(self.scope)) if self.scope is not None and len(self.scope) == 1 else None
 
     @property
     def user_id(self) -> uuid.UUID | None:
@@ -48,7 +58,8 @@ def find_subject(session: Session, email: str) -> Subject:
         conds.append(Membership.user_id == user.id)
     orgs = set(session.execute(select(Membership.org_id).where(or_(*conds))).scalars().all()) if email else set()
     contact_names: list[str] = []
-    if user is None and not orgs and email:
+    contact_only = user is None and not orgs and bool(email)
+    if contact_only:
         # no account: a third party whose contact details an organization keeps (an importer's contact person),
         # for which that organization is the controller; their names there are theirs too
         orgs, contact_names = _contact_orgs(session, email)
@@ -59,11 +70,37 @@ def find_subject(session: Session, email: str) -> Subject:
         needles += [user.name or "", user.phone or "", user.subject, str(user.id), user.id.hex]
     names = [user.name] if user is not None and user.name else contact_names
     return Subject(email=email.lower(), user=user, org_ids=orgs, names=[n for n in names if len(n) >= MIN_NEEDLE],
+                   contact_only=contact_only,
                    needles=sorted({n for n in needles if n and len(n) >= MIN_NEEDLE}, key=len, reverse=True))
 
 
-def _contact_orgs(session: Session, email: str) -> tuple[set[uuid.UUID], list[str]]:
-    """Organizations that keep `email` in a contact column, and the names kept next to it (same row)."""
+def subject_in_org(session: Session, email: str, org_id: uuid.UUID) -> Subject:
+    return subject_in_orgs(session, email, {org_id})
+
+
+def subject_in_orgs(session: Session, email: str, org_ids: set[uuid.UUID]) -> Subject:
+    """A third party as one organization's records know them (an importer's or supplier's contact person), for
+    that organization acting as controller: found by their e-mail in its contact columns, with the names kept next
+    to it. A member of the organization is refused: their data is theirs to export or erase (My data), or the
+    DPO's through a request."""
+    email = (email or "").strip()
+    if email and session.execute(select(Membership.id).outerjoin(User, User.id == Membership.user_id).where(
+            Membership.org_id.in_(org_ids), Membership.status != "removed",
+            or_(func.lower(Membership.invited_email) == email.lower(), func.lower(User.email) == email.lower()))
+    ).first():
+        raise DomainError("privacy.error.is_member", email=email)
+    orgs, names = _contact_orgs(session, email, org_ids) if email else (set(), [])
+    if not orgs:
+        raise DomainError("privacy.error.no_subject", email=email)
+    return Subject(email=email.lower(), user=None, org_ids=set(orgs), names=names, scope=frozenset(orgs),
+                   contact_only=True,
+                   needles=sorted({n for n in (email, *names) if n and len(n) >= MIN_NEEDLE}, key=len, reverse=True))
+
+
+def _contact_orgs(session: Session, email: str, org_ids: set[uuid.UUID] | None = None
+                  ) -> tuple[set[uuid.UUID], list[str]]:
+    """Organizations that keep `email` in a contact column (only among `org_ids`, when given), and the names kept
+    next to it (same row)."""
     orgs: set[uuid.UUID] = set()
     names: set[str] = set()
     for name, entries in entries_by_table().items():
@@ -73,7 +110,10 @@ def _contact_orgs(session: Session, email: str) -> tuple[set[uuid.UUID], list[st
         contacts = [e.column for e in entries if e.category == PD.CONTACT]
         identities = [e.column for e in entries if e.category == PD.IDENTITY]
         for col in contacts:
-            for row in session.execute(select(table).where(func.lower(table.c[col]) == email.lower())).mappings():
+            query = select(table).where(func.lower(table.c[col]) == email.lower())
+            if org_ids is not None:
+                query = query.where(table.c.org_id.in_(org_ids))
+            for row in session.execute(query).mappings():
                 orgs.add(row["org_id"])
                 names |= {row[c] for c in identities if row[c]}
     return orgs, sorted(n for n in names if len(n) >= MIN_NEEDLE)
@@ -91,6 +131,11 @@ def row_conditions(subject: Subject, table, entries: list[Entry]) -> list:  # no
     elsewhere is not swept in."""
     uid = subject.user_id
     in_orgs = table.c.org_id.in_(subject.org_ids) if "org_id" in table.c else None
+    if subject.scope is not None:
+        if in_orgs is None or table.name in ("membership", "invitation_token", "privacy_request"):
+            return []  # the organizations' records only: not accounts, memberships or the request register
+        inside = table.c.org_id.in_(subject.scope)
+        return [c & inside for c in row_conditions(replace(subject, scope=None), table, entries)]
     conds = []
     if table.name == "app_user":
         return [table.c.id == uid] if uid else []
@@ -129,7 +174,9 @@ def audit_events_of(session: Session, subject: Subject) -> list[AuditEvent]:
     conds = []
     if uid:
         conds += [AuditEvent.actor_id == uid, AuditEvent.chain == f"user:{uid}"]
-    if subject.org_ids:
+    if subject.scope is not None:
+        conds = [AuditEvent.org_id.in_(subject.scope)]
+    elif subject.org_ids:
         conds.append(AuditEvent.org_id.in_(subject.org_ids))
     if not conds:
         return []

@@ -98,7 +98,9 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
         s.add(PrivacyRequest(number=f"PR-{uuid.uuid4().hex[:6]}", org_id=org, requester_user_id=p.user.id,
                              requester_email=p.email, type="access", details=f"I am {p.name}",
                              received_at=now, received_on=now.date(), assigned_to=p.user.id,
-                             notes=[{"text": f"called {p.phone}"}]))
+                             notes=[{"text": f"called {p.phone}"}],
+                             correction={"table": "customer", "row_id": str(customer.id), "column": "contact_name",
+                                         "current": p.name, "requested": f"{p.name} ({p.email})"}))
         s.add(ReviewComment(org_id=org, period_id=period.id, field_path="period", text=f"Ask {p.name} ({p.email})",
                             author_id=p.user.id, resolved=True, resolved_by=p.user.id, resolved_at=now))
         s.add(PrivacyObjection(user_id=p.user.id, purpose="marketing", updated_at=now))
@@ -141,7 +143,8 @@ def unplanted_columns(engine, p: Person) -> list[str]:  # noqa: ANN001
             else:
                 cond = table.c.user_id == p.user.id if "user_id" in table.c else table.c.requester_user_id == p.user.id
             n = s.execute(select(col).where(cond, col.is_not(None))).scalars().all()
-            if not [v for v in n if v not in ("", [], {})]:
+            # a JSON column holds JSON null for None (not SQL NULL): None is not a planted value either
+            if not [v for v in n if v is not None and v not in ("", [], {})]:
                 missing.append(f"{e.table}.{e.column}")
     return missing
 
