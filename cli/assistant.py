@@ -1,5 +1,6 @@
 """AI helper commands: `cbam ask` (the same service as the page, as a named member with that member's role and
-organization) and `cbam ai enable|disable` (an owner switches the AI service for the organization, audited)."""
+organization), `cbam ai enable|disable` (an owner switches the AI service for the organization, audited) and
+`cbam ai improvement-export` (the operator's masked review set, without the people who objected)."""
 from __future__ import annotations
 
 import json
@@ -78,6 +79,32 @@ def enable_cmd(org: str = ORG, as_email: str = AS) -> None:
 def disable_cmd(org: str = ORG, as_email: str = AS) -> None:
     """Answer the organization's questions with the offline assistant only."""
     _switch(org, as_email, False)
+
+
+@ai_app.command("improvement-export")
+def improvement_export_cmd(
+        out: str = typer.Option(..., "-o", "--out", help="Where to write the review set (JSON Lines)."),
+        days: int = typer.Option(90, "--days", min=1, max=366, help="The last DAYS days (the AI helper's records "
+                                                                       "are kept one year)."),
+        unanswered: bool = typer.Option(False, "--unanswered", help="Only questions it could not ground or answer.")
+) -> None:
+    """Write the AI-improvement review set: questions and answers, masked, without the people who objected to AI
+    improvement (operator command: reads every organization on the owner connection)."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from core.assistant.improvement import export_review_set
+    from core.clock import SystemClock
+    from core.privacy.erasure import system_actor
+    from core.privacy.subject import operator_session
+
+    now = SystemClock().now()
+    with operator_session() as s:
+        result = export_review_set(s, actor_id=system_actor(s, now).id, since=now - timedelta(days=days), until=now,
+                                   at=now, only_unanswered=unanswered)
+    Path(out).write_bytes(result.jsonl())
+    typer.echo(json.dumps({"written": len(result.items), "left_out_objected": result.left_out, "out": out},
+                          ensure_ascii=False))
 
 
 def register(app: typer.Typer) -> None:

@@ -68,7 +68,7 @@ def _forecast(df):
     phase = df.drop_duplicates(year)
     fig.add_trace(go.Bar(x=phase[year], y=phase[tr("dash.col.phase_in")], name=tr("dash.col.phase_in"),
                          yaxis="y2", opacity=0.3))
-    fig.update_layout(xaxis_title=year, yaxis_title=cost,
+    fig.update_layout(xaxis_title=year, yaxis_title=cost, yaxis_rangemode="tozero",
                       yaxis2={"title": tr("dash.col.phase_in"), "overlaying": "y", "side": "right",
                               "range": [0, 1], "tickformat": ".0%"},
                       legend={"orientation": "h", "y": -0.2})

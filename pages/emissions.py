@@ -3,6 +3,7 @@ the benchmark; the share priced on default values; data completeness and open fi
 import streamlit as st
 
 from core.dashboards import emissions_dashboard, filter_options
+from core.dashboards.emissions import SEE_CHART
 from core.numbers.display import shown
 from ui.dashboards import bars, chart, download, table, url_filters
 from ui.navigation import guard
@@ -30,7 +31,7 @@ chart(dash.by_good, "emissions_by_good", "dash.chart.by_good",
 
 
 def _see(df):
-    cols = [tr("dash.col.see_total"), tr("dash.col.default_value"), tr("dash.col.benchmark")]
+    cols = [tr(c) for c in SEE_CHART]  # what counts for CBAM, on both sides (core/dashboards/emissions.py)
     labelled = df.assign(**{tr("dash.col.good"): df[good] + " · " + df[inst]})
     return bars(labelled, tr("dash.col.good"), cols, barmode="group", y_title=tr("dash.col.see"))
 

@@ -60,8 +60,11 @@ def frame(table: Table) -> pd.DataFrame:
 
 def number_columns(table: Table) -> dict:
     """Column formats for st.dataframe: thousands separators and the unit's precision (core.numbers.display);
-    shares as percentages."""
+    shares as percentages. The first column names the row (installation, CN code, customer): it stays pinned
+    while a wide table scrolls sideways inside its frame, so no row loses its name at 1440 px."""
     config = {}
+    if table.columns and table.columns[0] not in COLUMN_UNITS:
+        config[tr(table.columns[0])] = st.column_config.Column(pinned=True)
     for col in table.columns:
         if unit := COLUMN_UNITS.get(col):
             config[tr(col)] = st.column_config.NumberColumn(format=printf(unit))
@@ -117,5 +120,6 @@ def bars(df: pd.DataFrame, x: str, y: str | Sequence[str], *, color: str | None 
     fig.update_layout(barmode=barmode, xaxis_title=x, yaxis_title=y_title or (y if isinstance(y, str) else ""),
                       legend_title_text=color or "", margin={"t": 30})
     fig.update_xaxes(type="category")  # CN codes and quarters are labels, not numbers
+    fig.update_yaxes(rangemode="tozero")  # a bar's length is its value: the axis starts at zero, even if all are > 0
     fig.update_layout(showlegend=True)  # also with one series: the legend names what the bar is
     return fig

@@ -1,7 +1,9 @@
 """Restriction and objection per purpose (analytics, AI improvement, marketing), stored per person.
 
 Every code path that processes personal data for one of these purposes asks `objects_to` (or filters with
-`without_objectors`) first; a person who objected is skipped."""
+`without_objectors`) first; a person who objected is skipped. Today that is the AI-improvement review set
+(core.assistant.improvement, `cbam ai improvement-export`); the platform sends no marketing and keeps no usage
+analytics, and `analytics_events` is the filter such a path must go through."""
 from __future__ import annotations
 
 import uuid

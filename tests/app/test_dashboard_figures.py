@@ -22,3 +22,20 @@ def test_a_figure_is_kept_by_its_content_and_language():
     assert list(first.data[0].y) == [10.5, 3.0]
     chinese = _figure("costs_by_quarter", "zh", a.columns, tuple(a.rows), a.keyed, _draw)
     assert chinese is not first
+
+
+def test_bar_charts_name_their_unit_and_start_at_zero():
+    import pandas as pd
+
+    df = pd.DataFrame({"CN code": ["72083900", "76011000"], "Cost (EUR)": [1200.0, 1500.0]})
+    fig = bars(df, "CN code", "Cost (EUR)")
+    assert fig.layout.yaxis.title.text == "Cost (EUR)" and fig.layout.yaxis.rangemode == "tozero"
+
+
+def test_a_tables_name_column_is_pinned_and_figures_keep_their_unit_format():
+    from ui.dashboards import number_columns
+
+    config = number_columns(Table(("dash.col.cn_code", "dash.col.cost_eur"), []))
+    first, money = config.values()
+    assert first["pinned"] is True
+    assert money["type_config"]["format"] and not money.get("pinned")

@@ -81,7 +81,7 @@ PRECURSORS = Sheet("precursors", "外购前体 Precursors", (
     Column("precursor_code", width=12), Column("goods_category", choices="categories", width=26),
     Column("cn_code", choices="cn_codes", width=12), Column("country", choices="countries", width=10),
     Column("supplier_installation", width=28), Column("see_direct", NUMBER, "tCO2e/t"),
-    Column("see_indirect", NUMBER, "tCO2e/t"), Column("data_source", choices="data_sources", width=12),
+    Column("see_indirect", NUMBER, "tCO2e/t"), Column("data_source", choices="data_sources", width=22),
     Column("justification", width=36),
 ))
 PROCESS_INPUTS = Sheet("process_inputs", "工序投入 Inputs", (
@@ -96,7 +96,7 @@ SHIPMENTS = Sheet("shipments", "发运 Shipments", (
     Column("order_reference", width=16), Column("line", INTEGER, width=8),
     Column("customer_eori", choices="customers", width=20), Column("process_code", choices="processes", width=12),
     Column("cn_code", choices="cn_codes", width=12), Column("quantity", NUMBER, "t"),
-    Column("shipped_on", DATE, "YYYY-MM-DD", width=12), Column("basis", choices="data_sources", width=10),
+    Column("shipped_on", DATE, "YYYY-MM-DD", width=12), Column("basis", choices="data_sources", width=22),
 ))
 
 # In the order they are imported: what a row refers to is imported before it.

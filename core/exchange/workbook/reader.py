@@ -295,9 +295,18 @@ def basis_code(v: str | None) -> str | None:
     if not v:
         return v
     for code in DATA_SOURCES:
-        if v.strip().casefold() in {code, t(f"entry.basis.{code}", "en").casefold(), t(f"entry.basis.{code}", "zh")}:
+        if v.strip().casefold() in {code, t(f"entry.basis.{code}", "en").casefold(), t(f"entry.basis.{code}", "zh"),
+                                    basis_label(code).casefold()}:
             return code
     return v
+
+
+def basis_label(code: str) -> str:
+    """How the workbook writes a basis (its drop-down and its cells): both languages, Chinese first, like its
+    headers ("实际值 / Actual values"); `basis_code` reads it back."""
+    from core.i18n import t
+
+    return f"{t(f'entry.basis.{code}', 'zh')} / {t(f'entry.basis.{code}', 'en')}"
 
 
 CONVERT = {L.TEXT: as_text, L.NUMBER: as_number, L.INTEGER: as_integer, L.DATE: as_date}

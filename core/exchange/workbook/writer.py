@@ -22,6 +22,7 @@ from sqlmodel import select
 from core.access import Permission
 from core.context import Context
 from core.exchange.workbook import layout as L
+from core.exchange.workbook.reader import basis_label
 from core.i18n import t
 from core.records import get_scoped
 from core.reporting.common import reference
@@ -75,7 +76,7 @@ def _lists(codes: list[str], customers: list[str], processes: list[str]) -> dict
     units = {f: u.split(" | ") for fields in METHOD_FIELDS.values() for f, u in fields}
     return {
         "categories": sorted(ref.categories), "routes": routes, "methods": list(METHOD_FIELDS),
-        "countries": sorted(COUNTRIES), "eu_countries": sorted(EU_MEMBER_STATES), "data_sources": list(DATA_SOURCES),
+        "countries": sorted(COUNTRIES), "eu_countries": sorted(EU_MEMBER_STATES), "data_sources": [basis_label(c) for c in DATA_SOURCES],
         "cn_codes": sorted(ref.cn_categories), "activity_units": units["activity_unit"],
         "ncv_units": units["ncv_unit"], "ef_units": sorted(set(units["ef_unit"]) | {"tCO2/t", "tCO2/1000Nm3"}),
         "carbon_units": units["carbon_content_unit"], "gases": units["gas"], "codes": codes,
@@ -123,6 +124,10 @@ def _value(ws, v: Any) -> Any:
     if isinstance(v, str) and (v.startswith("=") or ILLEGAL_CHARACTERS_RE.search(v)):
         return _cell(ws, v)
     return v
+
+
+def _basis(code: str | None) -> str | None:
+    return basis_label(code) if code in DATA_SOURCES else code
 
 
 def _num(v: float | None) -> float | None:
@@ -214,7 +219,7 @@ def export_workbook(ctx: Context, *, period_id: uuid.UUID) -> bytes:
     _data_sheet(wb, L.PROCESS_INPUTS, ([code[i.process_id], code[i.from_process_id or i.from_precursor_id], i.mass]
                                        for i in inputs), ranges)
     _data_sheet(wb, L.PRECURSORS, ([pp.code, pp.goods_category, pp.cn_code, pp.country, pp.supplier_installation,
-                                    pp.see_direct, pp.see_indirect, pp.data_source, pp.justification] for pp in pps),
+                                    pp.see_direct, pp.see_indirect, _basis(pp.data_source), pp.justification] for pp in pps),
                 ranges)
     _data_sheet(wb, L.CUSTOMERS, ([c.eori, c.name, c.country, c.contact_name, c.contact_email] for c in customers),
                 ranges)
@@ -225,7 +230,7 @@ def export_workbook(ctx: Context, *, period_id: uuid.UUID) -> bytes:
             line = line + 1 if s.order_reference == last else 1
             last = s.order_reference
             yield [s.order_reference, line, eori.get(s.customer_id, ""), code.get(s.process_id) if s.process_id else None,
-                   s.cn_code, s.quantity, s.shipped_on, s.basis]
+                   s.cn_code, s.quantity, s.shipped_on, _basis(s.basis)]
     _data_sheet(wb, L.SHIPMENTS, shipment_rows(), ranges)
     # the read-me first, the hidden lists last
     wb._sheets = [wb[L.README_TITLE], *(wb[s.title] for s in L.TAB_ORDER), wb[L.LISTS_TITLE]]
