@@ -95,8 +95,7 @@ def sign_in_local() -> bool:
                 st.rerun()
             _set_person(LOCAL_ISSUER, demo.subject, demo.email, demo.name)
         return True
-    st.title(tr("login.title"))
-    st.warning(tr("login.local_banner"), icon=":material/science:")
+    st.title(tr("login.title"))  # the demo banner is app.py's, on every screen of the local mode (once)
     labels = {d.subject: f"{d.name} — {tr('role.' + d.role)}" for d in DEMO_USERS}
     choice = st.radio(tr("login.local_choose"), list(labels), format_func=labels.get, key="login_local_choice")
     if st.button(tr("login.local_sign_in"), type="primary", icon=":material/login:"):

@@ -35,3 +35,18 @@ def test_the_sign_in_screen_after_a_restart_shows_the_form_only(open_page: Calla
     expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
     for name in ("app", "home", "audit log", "privacy center", "my data"):  # the raw file names, as listed
         expect(page.locator('[data-testid="stSidebar"]').get_by_text(name, exact=True)).to_have_count(0)
+
+
+@pytest.mark.e2e
+def test_a_link_with_filters_lands_on_its_page_after_signing_in(open_page: Callable[[str], Page],
+                                                                fresh_app: AppServer) -> None:
+    from core.demo import DEMO_USERS
+
+    page = open_page("en-US")
+    page.goto(fresh_app.url + "/costs?quarter=2")  # a link a colleague shared, opened in a new tab
+    expect(page.get_by_role("heading", name=t("login.title", "en"))).to_be_visible()
+    page.locator('[data-testid="stRadio"]').get_by_text(DEMO_USERS[0].name).click()
+    page.get_by_role("button", name=t("login.local_sign_in", "en")).click()
+    expect(page.get_by_role("heading", level=1, name=t("page.costs", "en"))).to_be_visible()
+    fresh_app.wait_idle(page)
+    assert page.url.endswith("/costs?quarter=2")
