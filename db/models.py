@@ -182,3 +182,5 @@ from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
 # One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
 from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
+# Security events, legal holds, the retention run log and organization cancellations (issue 15).
+from db.retention_models import RETENTION_TABLES  # noqa: E402,F401
