@@ -55,10 +55,12 @@ def mail_owners(session: Session, org_id: uuid.UUID, kind: str, **params: object
     sent: list[Delivery] = []
     for owner in owners(session, org_id):
         langs = (owner.language,) if owner.language in ("zh", "en") else ("zh", "en")
-        body = SEPARATOR.join(t(f"retention.mail.{kind}_body", lang, org=organization_name(org, lang) if org else "",
-                                **{k: _text(v, lang) for k, v in params.items()}) for lang in langs)
-        subject = t(f"retention.mail.{kind}_subject", langs[0],
-                    org=organization_name(org, langs[0]) if org else "")
+        def text(part: str, lang: str) -> str:
+            return t(f"retention.mail.{kind}_{part}", lang, org=organization_name(org, lang) if org else "",
+                     **{k: _text(v, lang) for k, v in params.items()})
+
+        body = SEPARATOR.join(text("body", lang) for lang in langs)
+        subject = text("subject", langs[0])
         sent.append(queue_mail(session, to=owner.email, subject=subject, body=body))
 
     return sent

@@ -199,7 +199,8 @@ def delete_organization(session: Session, c: OrganizationCancellation, *, actor:
 def certificate_lines(counts: dict[str, int], lang: str) -> str:
     from core.i18n import t
 
-    return "\n".join(f"- {t(f'retention.table.{name}', lang)}: {n}" for name, n in sorted(counts.items()))
+    return "\n".join(t("retention.mail.line", lang, name=t(f"retention.table.{name}", lang), rows=n)
+                     for name, n in sorted(counts.items()))
 
 
 def _organizations(session: Session, result: RunResult, holds: Holds, today: date, at: datetime,
