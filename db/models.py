@@ -183,4 +183,4 @@ TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
 # One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
 from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
 # Security events, legal holds, the retention run log and organization cancellations (issue 15).
-from db.retention_models import RETENTION_TABLES  # noqa: E402,F401
+import db.retention_models  # noqa: E402,F401  (a plain import: safe when db.retention_models is imported first)

@@ -40,7 +40,7 @@ from core.context import Context
 from core.mail.outbox import FAILED
 from core.retention import cancellation
 from core.retention.holds import Holds, active_holds
-from core.retention.schedule import REMINDER_DAYS, RULES, start_of
+from core.retention.schedule import REMINDER_DAYS, RULES, aware_local_day, start_of
 from db.assistant_models import AssistantInteraction
 from db.evidence_models import EvidenceFile
 from db.models import AuditEvent, Membership, Organization, User
@@ -162,8 +162,8 @@ def delete_organization(session: Session, c: OrganizationCancellation, *, actor:
             "files_erased": len(files), "accounts_erased": 0, "requests_kept": detached}
     # the certificate goes to the owners (read now: their accounts may go below); sent when this commits
     deliveries = cancellation.mail_owners(
-        session, org_id, "certificate", delete_on=c.delete_on, deleted_at=at.date(),
-        cancelled_on=c.requested_at.date(), files=len(files), accounts=len(people),
+        session, org_id, "certificate", delete_on=c.delete_on, deleted_at=aware_local_day(at),
+        cancelled_on=aware_local_day(c.requested_at), files=len(files), accounts=len(people),
         tables=lambda lang: certificate_lines(counts, lang))
     # 1. stored evidence objects, through the one erase path
     for f in files:

@@ -71,6 +71,11 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC times
 
 
+def aware_local_day(at: datetime) -> date:
+    """The day (China Standard Time) of a time read from the database (SQLite hands it back naive, in UTC)."""
+    return local_day(_aware(at))
+
+
 def minus_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)

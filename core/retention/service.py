@@ -84,3 +84,13 @@ def upcoming(session: Session, org_id: uuid.UUID, today: date, days: int = UPCOM
         counts[(c.delete_on, "organization")] = 1
     return sorted((d, tbl, n) for (d, tbl), n in counts.items())
 
+
+
+def hold_people(ctx: Context) -> dict[uuid.UUID, str]:
+    """The organization's members a hold can name: user id → name and e-mail."""
+    from db.models import User
+
+    ctx.require(Permission.PRIVACY_MANAGE)
+    rows = ctx.session.exec(select(User.id, User.name, User.email).join(Membership, Membership.user_id == User.id)
+                            .where(Membership.org_id == ctx.tenant).order_by(User.name)).all()
+    return {uid: " · ".join(x for x in (name, email) if x) or str(uid) for uid, name, email in rows}
