@@ -151,3 +151,44 @@ def test_cancelled_29_30_31_days_before_and_a_withdrawn_one(engine):
     assert result.organizations_deleted == 2
     remaining = {d for d, (_, o) in orgs.items() if _rows_of(engine, o).get("organization")}
     assert remaining == {29, 60}
+
+
+def test_a_failed_deletion_changes_nothing_raises_an_alert_and_the_next_run_completes(engine, mail):
+    from core.evidence import upload_files
+    from db.models import AuditEvent
+    from tests.evidence.samples import pdf
+    from tests.factories import make_installation
+    from tests.privacy.test_retention import _block_delete
+
+    today = C + timedelta(days=30)
+    owner = make_user(engine, name="Owner")
+    org = make_org(engine, owner)
+    inst = make_installation(engine, owner, org)
+    with context(engine, owner, org) as ctx:
+        (up,) = upload_files(ctx, files=[("invoice.pdf", pdf("kept until the deletion commits"))])
+    with context(engine, owner, org, clock=FixedClock(noon(C))) as ctx:
+        cancellation.request_cancellation(ctx)
+    mail.clear()
+    before = _rows_of(engine, org)
+    _block_delete(engine, "installation", inst.id)
+    with _op(engine) as s:
+        failed = run(s, today=today)
+    assert failed.status == "failed" and failed.organizations_deleted == 0
+    (err,) = failed.errors
+    assert err["rule"] == "organization" and err["org_id"] == str(org) and "blocked by test" in err["error"]
+    # nothing of the organization's batch was committed: rows, stored object, account; no certificate went out
+    assert _rows_of(engine, org) == before
+    assert storage_for(org).exists(up.file.storage_key)
+    assert mail == []
+    with _op(engine) as s:
+        assert s.get(User, owner.id) is not None
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "retention.alert")).first() is not None
+        assert audit.verify(s).ok
+    with owner_engine(engine).begin() as conn:
+        conn.execute(text("DROP TRIGGER block_installation" + (" ON installation" if engine.dialect.name ==
+                                                                "postgresql" else "")))
+    with _op(engine) as s:
+        done = run(s, today=today)
+    assert done.status == "ok" and done.organizations_deleted == 1
+    assert _rows_of(engine, org) == {} and not storage_for(org).exists(up.file.storage_key)
+    assert [m.rcpt_tos for m in mail] == [[owner.email]]  # the certificate
