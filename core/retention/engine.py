@@ -5,9 +5,11 @@
   table's rows for it (dependents first), the accounts of the people who belonged to it alone (through the privacy
   erasure, core.privacy.erasure.erase: their consents, objections and mentions in the audit log go too), and the
   organization itself. Its closed rights requests are kept (proof they were answered, 5 years) without the link to
-  the organization; its audit chain is kept (5 years, below). Before anything goes the owners' deletion certificate
-  (what was deleted, how many rows, when) is queued for them; it is sent when the deletion commits. Reminders go
-  to the owners 7 days and 1 day before;
+  the organization; its audit chain is kept (5 years, below). In two transactions: first the organization's data
+  (and the owners' deletion certificate: what was deleted, how many rows, when, sent when that commits), then,
+  once the certificate has gone out, the memberships, the accounts and the organization row; if the certificate
+  could not be sent, the accounts stay and the next run sends it again before erasing them. Reminders go to the
+  owners 7 days and 1 day before;
 - AI interactions older than 1 year and security events older than 2 years are deleted;
 - audit events older than 5 years are pseudonymised: every value of `before`/`after` is replaced by a marker that
   keeps only its keyed commitment, so every chain still verifies (hash version 3; `cbam audit verify`). Deleting
@@ -145,27 +147,33 @@ def _detached_requests(session: Session, org_id: uuid.UUID) -> int:
                            .where(PrivacyRequest.org_id == org_id)).scalar_one()
 
 
-def delete_organization(session: Session, c: OrganizationCancellation, *, actor: User, at: datetime) -> dict:
-    """Delete one cancelled organization (see the module) in the caller's transaction; returns the certificate."""
+def _mail_certificate(session: Session, org_id: uuid.UUID, cert: dict) -> list:
+    return cancellation.mail_owners(
+        session, org_id, "certificate", delete_on=cert["delete_on"], deleted_at=cert["deleted_on"],
+        cancelled_on=cert["cancelled_on"], files=cert["files_erased"], accounts=cert["accounts_erased"],
+        tables=lambda lang: certificate_lines(cert["deleted"], lang))
+
+
+def delete_organization(session: Session, c: OrganizationCancellation, *, actor: User,
+                        at: datetime) -> tuple[dict, list]:
+    """Phase 1 of an organization's deletion, in the caller's transaction: the stored evidence objects and every
+    tenant table's rows but the memberships; the certificate is stored and queued to the owners (sent when this
+    commits). The memberships, the accounts and the organization row go in phase 2 (`finish_organization`), once
+    the certificate has gone out: the owners' addresses are still there to send it to."""
     from core.evidence import erase_object
-    from core.privacy.erasure import erase
 
     org_id = c.org_id
     org = session.get(Organization, org_id)
     counts = org_counts(session, org_id)
     files = _live_files(session, org_id)
-    people = sole_members(session, org_id)
-    detached = _detached_requests(session, org_id)
+    people = [u for u in sole_members(session, org_id) if (session.get(User, u) or User()).email]
     cert = {"organization_id": str(org_id), "name_zh": org.name_zh if org else "",
-            "name_en": org.name_en if org else "", "cancelled_at": c.requested_at.isoformat(),
-            "delete_on": c.delete_on.isoformat(), "deleted_at": at.isoformat(), "deleted": counts,
-            "files_erased": len(files), "accounts_erased": 0, "requests_kept": detached}
-    # the certificate goes to the owners (read now: their accounts may go below); sent when this commits
-    deliveries = cancellation.mail_owners(
-        session, org_id, "certificate", delete_on=c.delete_on, deleted_at=aware_local_day(at),
-        cancelled_on=aware_local_day(c.requested_at), files=len(files), accounts=len(people),
-        tables=lambda lang: certificate_lines(counts, lang))
-    # 1. stored evidence objects, through the one erase path
+            "name_en": org.name_en if org else "", "cancelled_on": aware_local_day(c.requested_at).isoformat(),
+            "delete_on": c.delete_on.isoformat(), "deleted_on": aware_local_day(at).isoformat(),
+            "deleted_at": at.isoformat(), "deleted": counts, "files_erased": len(files),
+            "accounts_erased": len(people), "requests_kept": _detached_requests(session, org_id)}
+    deliveries = _mail_certificate(session, org_id, cert)
+    # 1. stored evidence objects, through the one erase path (the objects go when this commits)
     for f in files:
         ctx = Context(session=session, user=actor, org_id=org_id, role=Role.DPO, clock=FixedClock(at))
         erase_object(ctx, f, reason="retention")
@@ -174,7 +182,25 @@ def delete_organization(session: Session, c: OrganizationCancellation, *, actor:
     for table in org_tables():
         if table.name not in LAST:
             session.execute(delete(table).where(table.c.org_id == org_id))
-    # 3. the accounts of those who belonged to this organization alone (the privacy erasure, with its ledger)
+    session.execute(update(OrganizationCancellation).where(OrganizationCancellation.id == c.id).values(
+        deleted_at=at, certificate=cert, version=OrganizationCancellation.version + 1))
+    audit.record(session, actor_id=actor.id, org_id=None, action="organization.deleted", entity="organization",
+                 entity_id=org_id, before=None, after=cert, at=at)
+    session.flush()
+    return cert, deliveries
+
+
+def finish_organization(session: Session, cancellation_id: uuid.UUID, org_id: uuid.UUID, *, actor: User,
+                        at: datetime) -> dict[str, int]:
+    """Phase 2, in the caller's transaction: the accounts of those who belonged to this organization alone (through
+    the privacy erasure, with its ledger: their consents, objections and mentions in the audit log go too), the
+    memberships, the link from the kept rights requests, and the organization row."""
+    from core.privacy.erasure import erase
+
+    people = sole_members(session, org_id)
+    members = session.execute(select(func.count()).select_from(Membership)
+                              .where(Membership.org_id == org_id)).scalar_one()
+    detached = _detached_requests(session, org_id)
     session.execute(update(Membership).where(Membership.org_id == org_id).values(status="removed"))
     erased = 0
     for user_id in people:
@@ -182,18 +208,19 @@ def delete_organization(session: Session, c: OrganizationCancellation, *, actor:
         if user is not None and user.email:
             erase(session, user.email, actor=session.get(User, actor.id), at=at)
             erased += 1
-    cert["accounts_erased"] = erased
-    # 4. the memberships left, the link from kept requests, the organization
     session.execute(delete(Membership).where(Membership.org_id == org_id))
     session.execute(update(PrivacyRequest).where(PrivacyRequest.org_id == org_id).values(org_id=None))
     session.execute(delete(Organization).where(Organization.id == org_id))
-    session.execute(update(OrganizationCancellation).where(OrganizationCancellation.id == c.id).values(
-        deleted_at=at, certificate=cert, version=OrganizationCancellation.version + 1))
-    audit.record(session, actor_id=actor.id, org_id=None, action="organization.deleted", entity="organization",
-                 entity_id=org_id, before=None, after=cert, at=at)
+    cert = session.execute(select(OrganizationCancellation.certificate)
+                           .where(OrganizationCancellation.id == cancellation_id)).scalar_one()
+    session.execute(update(OrganizationCancellation).where(OrganizationCancellation.id == cancellation_id).values(
+        certificate={**(cert or {}), "accounts_erased": erased, "completed_at": at.isoformat()},
+        version=OrganizationCancellation.version + 1))
     session.flush()
-    cert["_deliveries"] = deliveries
-    return cert
+    return {"membership": members, "accounts": erased, "requests": detached}
+
+
+PHASE_2 = ("membership", "organization")  # counted when phase 2 commits
 
 
 def certificate_lines(counts: dict[str, int], lang: str) -> str:
@@ -205,7 +232,8 @@ def certificate_lines(counts: dict[str, int], lang: str) -> str:
 
 def _organizations(session: Session, result: RunResult, holds: Holds, today: date, at: datetime,
                    actor: User | None, only_org: uuid.UUID | None = None) -> set[uuid.UUID]:
-    """Deletions due today, and reminders before them. Returns the organizations whose deletion was attempted."""
+    """Deletions due today, and reminders before them; deletions whose phase 2 is still to do (the certificate
+    could not be sent, or phase 2 failed). Returns the organizations whose deletion was attempted."""
     attempted: set[uuid.UUID] = set()
     query = select(OrganizationCancellation).where(
         OrganizationCancellation.withdrawn_at.is_(None), OrganizationCancellation.deleted_at.is_(None))
@@ -213,7 +241,7 @@ def _organizations(session: Session, result: RunResult, holds: Holds, today: dat
         query = query.where(OrganizationCancellation.org_id == only_org)
     pending = session.exec(query.order_by(OrganizationCancellation.delete_on)).all()
     for c in pending:
-        org_id, delete_on, cid = c.org_id, c.delete_on, c.id
+        org_id, delete_on = c.org_id, c.delete_on
         if delete_on > today:
             _remind(session, result, c, today)
             continue
@@ -224,33 +252,70 @@ def _organizations(session: Session, result: RunResult, holds: Holds, today: dat
             continue
         attempted.add(org_id)
         if result.dry_run:
-            counts = org_counts(session, org_id)
+            result.organizations_deleted += 1
+            for name, n in org_counts(session, org_id).items():
+                result.count(name).deleted += n
             result.files_erased += len(_live_files(session, org_id))
             result.accounts_erased += len(sole_members(session, org_id))
-            detached = _detached_requests(session, org_id)
-        else:
-            try:
-                cert = delete_organization(session, c, actor=actor, at=at)
-                deliveries = cert.pop("_deliveries")
-                session.commit()
-            except Exception as exc:  # noqa: BLE001  (any failure: this organization's batch is rolled back)
-                session.rollback()
-                _error(result, "organization", exc, org_id=org_id)
-                continue
-            counts, detached = cert["deleted"], cert["requests_kept"]
-            result.files_erased += cert["files_erased"]
-            result.accounts_erased += cert["accounts_erased"]
-            result.certificates += len(deliveries)
-            for d in deliveries:
-                if d.status == FAILED:
-                    result.errors.append({"rule": "organization", "org_id": str(org_id), "cancellation": str(cid),
-                                          "error": f"certificate not sent: {d.error}"})
-        result.organizations_deleted += 1
-        for name, n in counts.items():
-            result.count(name).deleted += n
-        if detached:
-            result.count("privacy_request").pseudonymised += detached
+            result.count("privacy_request").pseudonymised += _detached_requests(session, org_id)
+            continue
+        try:
+            cert, deliveries = delete_organization(session, c, actor=actor, at=at)
+            session.commit()
+        except Exception as exc:  # noqa: BLE001  (any failure: this organization's batch is rolled back)
+            session.rollback()
+            _error(result, "organization", exc, org_id=org_id)
+            continue
+        result.files_erased += cert["files_erased"]
+        for name, n in cert["deleted"].items():
+            if name not in PHASE_2:
+                result.count(name).deleted += n
+        if _sent(result, org_id, deliveries):
+            _phase_2(session, result, c.id, org_id, actor, at)
+    # deletions whose phase 2 is still to do: the certificate again, then phase 2
+    if not result.dry_run:
+        unfinished = select(OrganizationCancellation).where(
+            OrganizationCancellation.deleted_at.is_not(None), OrganizationCancellation.withdrawn_at.is_(None),
+            OrganizationCancellation.org_id.in_(select(Organization.id)),
+            OrganizationCancellation.org_id.not_in(attempted) if attempted else True)
+        if only_org is not None:
+            unfinished = unfinished.where(OrganizationCancellation.org_id == only_org)
+        for c in session.exec(unfinished).all():
+            cid, org_id, cert = c.id, c.org_id, dict(c.certificate or {})
+            attempted.add(org_id)
+            deliveries = _mail_certificate(session, org_id, cert)  # again: it may not have gone out
+            session.commit()
+            if _sent(result, org_id, deliveries):
+                _phase_2(session, result, cid, org_id, actor, at)
     return attempted
+
+
+def _sent(result: RunResult, org_id: uuid.UUID, deliveries: list) -> bool:
+    """Did the certificate go out (or is there no mail server to send it with)? A failure is an error of the run;
+    the accounts stay until the certificate has gone out (the next run sends it again)."""
+    failed = [d for d in deliveries if d.status == FAILED]
+    result.certificates += len(deliveries) - len(failed)
+    for d in failed:
+        result.errors.append({"rule": "organization", "org_id": str(org_id),
+                              "error": f"certificate not sent: {d.error}"})
+    return not failed
+
+
+def _phase_2(session: Session, result: RunResult, cid: uuid.UUID, org_id: uuid.UUID, actor: User,
+             at: datetime) -> None:
+    try:
+        done = finish_organization(session, cid, org_id, actor=actor, at=at)
+        session.commit()
+    except Exception as exc:  # noqa: BLE001
+        session.rollback()
+        _error(result, "organization", exc, org_id=org_id)
+        return
+    result.organizations_deleted += 1
+    result.accounts_erased += done["accounts"]
+    result.count("membership").deleted += done["membership"]
+    result.count("organization").deleted += 1
+    if done["requests"]:
+        result.count("privacy_request").pseudonymised += done["requests"]
 
 
 def _remind(session: Session, result: RunResult, c: OrganizationCancellation, today: date) -> None:

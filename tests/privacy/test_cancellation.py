@@ -192,3 +192,35 @@ def test_a_failed_deletion_changes_nothing_raises_an_alert_and_the_next_run_comp
     assert done.status == "ok" and done.organizations_deleted == 1
     assert _rows_of(engine, org) == {} and not storage_for(org).exists(up.file.storage_key)
     assert [m.rcpt_tos for m in mail] == [[owner.email]]  # the certificate
+
+
+def test_the_accounts_wait_until_the_certificate_has_gone_out(engine, mail, monkeypatch):
+    from tests.support.smtp_server import free_port
+
+    today = C + timedelta(days=30)
+    owner = make_user(engine, name="Owner")
+    org = make_org(engine, owner)
+    with context(engine, owner, org, clock=FixedClock(noon(C))) as ctx:
+        cancellation.request_cancellation(ctx)
+    mail.clear()
+    port = get_settings().smtp_port
+    monkeypatch.setenv("CBAM_SMTP_PORT", str(free_port()))  # nothing listens there: the send fails
+    get_settings.cache_clear()
+    with _op(engine) as s:
+        first = run(s, today=today)
+    assert first.status == "failed" and "certificate not sent" in first.errors[0]["error"]
+    assert first.organizations_deleted == 0 and first.certificates == 0
+    rows = _rows_of(engine, org)
+    assert set(rows) == {"membership", "organization"}  # the data is gone; the owner's account and address stay
+    with _op(engine) as s:
+        assert s.get(User, owner.id).email == owner.email
+    monkeypatch.setenv("CBAM_SMTP_PORT", str(port))
+    get_settings.cache_clear()
+    with _op(engine) as s:
+        second = run(s, today=today + timedelta(days=1))
+    assert second.status == "ok" and second.organizations_deleted == 1 and second.accounts_erased == 1
+    (cert,) = mail
+    assert cert.rcpt_tos == [owner.email] and "删除证明" in cert.subject
+    assert _rows_of(engine, org) == {}
+    with _op(engine) as s:
+        assert s.get(User, owner.id) is None
