@@ -137,6 +137,12 @@ def sole_members(session: Session, org_id: uuid.UUID) -> list[uuid.UUID]:
     return sorted(members - elsewhere)
 
 
+def erasable_accounts(session: Session, org_id: uuid.UUID) -> list[uuid.UUID]:
+    """The sole members whose accounts the deletion erases (found by their e-mail, as the privacy erasure does)."""
+    emails = dict(session.exec(select(User.id, User.email).where(User.id.in_(sole_members(session, org_id)))).all())
+    return [uid for uid, email in sorted(emails.items()) if email]
+
+
 def _live_files(session: Session, org_id: uuid.UUID) -> list[EvidenceFile]:
     return list(session.exec(select(EvidenceFile).where(EvidenceFile.org_id == org_id,
                                                         EvidenceFile.deleted_at.is_(None))).all())
@@ -166,7 +172,7 @@ def delete_organization(session: Session, c: OrganizationCancellation, *, actor:
     org = session.get(Organization, org_id)
     counts = org_counts(session, org_id)
     files = _live_files(session, org_id)
-    people = [u for u in sole_members(session, org_id) if (session.get(User, u) or User()).email]
+    people = erasable_accounts(session, org_id)
     cert = {"organization_id": str(org_id), "name_zh": org.name_zh if org else "",
             "name_en": org.name_en if org else "", "cancelled_on": aware_local_day(c.requested_at).isoformat(),
             "delete_on": c.delete_on.isoformat(), "deleted_on": aware_local_day(at).isoformat(),
@@ -256,7 +262,7 @@ def _organizations(session: Session, result: RunResult, holds: Holds, today: dat
             for name, n in org_counts(session, org_id).items():
                 result.count(name).deleted += n
             result.files_erased += len(_live_files(session, org_id))
-            result.accounts_erased += len(sole_members(session, org_id))
+            result.accounts_erased += len(erasable_accounts(session, org_id))
             result.count("privacy_request").pseudonymised += _detached_requests(session, org_id)
             continue
         try:

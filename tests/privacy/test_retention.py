@@ -220,3 +220,27 @@ def test_a_failing_batch_is_rolled_back_whole_and_raises_an_alert(engine):
         alert = s.exec(select(AuditEvent).where(AuditEvent.action == "retention.alert")).one()
         assert alert.entity_id == str(result.run_id) and alert.after["errors"] == 1
         assert audit.verify(s).ok
+
+
+def test_the_dpo_view_previews_the_organization_and_lists_upcoming_deletions(world):
+    from core.errors import PermissionDenied
+    from core.retention import service
+
+    engine, owner, org, member, ids = world
+    dpo = make_user(engine, name="Officer")
+    add_member(engine, owner, org, dpo, "dpo")
+    other = make_user(engine, name="Elsewhere")
+    other_org = make_org(engine, other, name_en="Elsewhere Co")
+    with _op(engine) as s:
+        ai(s, other_org, other.id, TODAY - timedelta(days=500), "not ours")
+    with context(engine, dpo, org, clock=FixedClock(noon(TODAY))) as ctx, _op(engine) as s:
+        ov = service.overview(ctx, s)
+    assert ov.preview.tables["assistant_interaction"].deleted == 2  # the other organization's row is not counted
+    assert ov.preview.tables["security_event"].deleted == 2  # its members' sign-ins
+    assert ov.preview.run_id is None  # a preview writes nothing
+    assert (TODAY + timedelta(days=1), "assistant_interaction", 1) in ov.upcoming  # the 364-day question
+    assert (TODAY + timedelta(days=1), "security_event", 1) in ov.upcoming
+    assert (TODAY + timedelta(days=1), "audit_event", 1) in ov.upcoming
+    with context(engine, member, org, clock=FixedClock(noon(TODAY))) as ctx, _op(engine) as s, \
+            pytest.raises(PermissionDenied):
+        service.overview(ctx, s)
