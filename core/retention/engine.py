@@ -39,7 +39,7 @@ from core.access import Role
 from core.audit.service import ERASED, PSEUDONYM, SEALED_HMAC_SHA256, commitment, is_erased
 from core.clock import FixedClock
 from core.context import Context
-from core.mail.outbox import FAILED
+from core.mail.outbox import FAILED, SENT
 from core.retention import cancellation
 from core.retention.holds import Holds, active_holds
 from core.retention.schedule import REMINDER_DAYS, RULES, aware_local_day, start_of
@@ -300,7 +300,7 @@ def _sent(result: RunResult, org_id: uuid.UUID, deliveries: list) -> bool:
     """Did the certificate go out (or is there no mail server to send it with)? A failure is an error of the run;
     the accounts stay until the certificate has gone out (the next run sends it again)."""
     failed = [d for d in deliveries if d.status == FAILED]
-    result.certificates += len(deliveries) - len(failed)
+    result.certificates += sum(1 for d in deliveries if d.status == SENT)
     for d in failed:
         result.errors.append({"rule": "organization", "org_id": str(org_id),
                               "error": f"certificate not sent: {d.error}"})

@@ -106,6 +106,7 @@ def test_cancel_remind_hold_delete_and_certify(engine, mail):
     done = run_on(C + timedelta(days=30))
     assert done.status == "ok", done.errors
     assert done.organizations_deleted == 1 and done.files_erased == 1 and done.accounts_erased == 2
+    assert done.certificates == 1
     # the dry run foretold every table's count, and those are the rows the organization had
     assert {k: v["deleted"] for k, v in preview.as_dict()["tables"].items() if v["deleted"]} == before
     assert {k: v["deleted"] for k, v in done.as_dict()["tables"].items() if v["deleted"]} == before
@@ -219,6 +220,7 @@ def test_the_accounts_wait_until_the_certificate_has_gone_out(engine, mail, monk
     with _op(engine) as s:
         second = run(s, today=today + timedelta(days=1))
     assert second.status == "ok" and second.organizations_deleted == 1 and second.accounts_erased == 1
+    assert second.certificates == 1
     (cert,) = mail
     assert cert.rcpt_tos == [owner.email] and "删除证明" in cert.subject
     assert _rows_of(engine, org) == {}
