@@ -24,6 +24,7 @@ ROLES: tuple[Role, ...] = tuple(Role)
 class Permission(StrEnum):
     ORG_VIEW = "org.view"
     ORG_EDIT = "org.edit"
+    ORG_CANCEL = "org.cancel"          # cancel the subscription (data deleted 30 days later) or withdraw: the owner's
     MEMBERS_VIEW = "members.view"
     MEMBERS_MANAGE = "members.manage"
     INSTALLATION_VIEW = "installation.view"
@@ -39,7 +40,6 @@ class Permission(StrEnum):
     EXCHANGE_SEND = "exchange.send"    # log customer requests, build and send data packs to EU customers
     EVIDENCE_EDIT = "evidence.edit"    # upload, replace, link and delete evidence files
     PERIOD_REOPEN = "period.reopen"    # reopen an approved period as version n+1: the owner's only (README, Roles)
-    ORG_CANCEL = "org.cancel"          # cancel the subscription (data deleted 30 days later) or withdraw: the owner's
 
 
 _ALL = set(Permission)
