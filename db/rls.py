@@ -154,6 +154,27 @@ def privacy_sql() -> list[str]:
         "WITH CHECK (user_id = cbam_user())",
     ]
     return stmts
+
+
+# Retention (migration 0020): a person appends their own sign-in events; holds and a cancellation are the acting
+# organization's; the run log is the operator's alone (no grant: the app role never reads it).
+RETENTION_TABLES = ("security_event", "retention_hold", "retention_run", "organization_cancellation")
+
+
+def retention_sql() -> list[str]:
+    stmts = []
+    for table in RETENTION_TABLES:
+        stmts += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY", f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"]
+    stmts += app_grants_sql(("security_event", "retention_hold", "organization_cancellation"))
+    stmts += [
+        "CREATE POLICY security_event_own ON security_event USING (user_id = cbam_user()) "
+        "WITH CHECK (user_id = cbam_user())",
+        "CREATE POLICY retention_hold_tenant ON retention_hold USING (org_id = cbam_org()) "
+        "WITH CHECK (org_id = cbam_org())",
+        "CREATE POLICY organization_cancellation_tenant ON organization_cancellation USING (org_id = cbam_org()) "
+        "WITH CHECK (org_id = cbam_org())",
+    ]
+    return stmts
 # --- what the app role may do, table by table (migration 0015) ------------------------------------------------------
 # PostgreSQL lets a role `LOCK TABLE ... IN ACCESS EXCLUSIVE MODE` (and every mode above ROW EXCLUSIVE) when it holds
 # a table-level UPDATE, DELETE or TRUNCATE privilege (PostgreSQL 15 manual, LOCK; 17 adds MAINTAIN). One such lock
@@ -196,6 +217,10 @@ APP_ACCESS: dict[str, AppAccess] = {
     "privacy_objection": AppAccess(),
     "assistant_setting": AppAccess(),
     "assistant_interaction": AppAccess(update=False),  # a question and its answer never change
+    # retention (migration 0020); retention_run has no entry: the operator's alone
+    "security_event": AppAccess(update=False),  # append-only: a sign-in happened
+    "retention_hold": AppAccess(),  # released, never deleted
+    "organization_cancellation": AppAccess(),  # withdrawn, never deleted by the app
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 

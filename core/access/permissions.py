@@ -24,6 +24,7 @@ ROLES: tuple[Role, ...] = tuple(Role)
 class Permission(StrEnum):
     ORG_VIEW = "org.view"
     ORG_EDIT = "org.edit"
+    ORG_CANCEL = "org.cancel"          # cancel the subscription (data deleted 30 days later) or withdraw: the owner's
     MEMBERS_VIEW = "members.view"
     MEMBERS_MANAGE = "members.manage"
     INSTALLATION_VIEW = "installation.view"

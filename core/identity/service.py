@@ -17,8 +17,10 @@ from core.i18n import LANGUAGES
 from core.records import snapshot
 from core.validation.text import text_problem
 from db.models import ConsentRecord, User
+from db.retention_models import SecurityEvent
 from db.session import Scope, rescope
 
+SIGN_IN = "sign_in"  # security_event.kind of a sign-in
 LOCAL_ISSUER = "local"  # the demo login's issuer: never a real provider's
 MAX_EXP = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()  # the last time a datetime can hold
 
@@ -79,6 +81,9 @@ def resolve_login(session: Session, *, issuer: str, subject: str, email: str | N
             rescope(session, Scope(user_id=user.id, issuer=issuer, subject=subject, email=user.email))
             audit.record(session, actor_id=user.id, org_id=None, action="user.email_changed", entity="user",
                          entity_id=user.id, before=before, after=snapshot(user), at=now)
+    # the security log (kept 2 years, core.retention): who signed in when
+    session.add(SecurityEvent(kind=SIGN_IN, user_id=user.id, at=now))
+    session.flush()
     return user
 
 

@@ -32,6 +32,7 @@ RET_ACCOUNT = "retention.account"      # subscription + 30 days after cancellati
 RET_AUDIT = "retention.audit"          # 5 years (policy §9)
 RET_ORG_RECORD = "retention.org_record"  # the organization's CBAM file, as long as the organization keeps it
 RET_ASSISTANT = "retention.assistant"  # AI helper questions and answers: one year (policy §9; RETENTION_DAYS)
+RET_SECURITY = "retention.security"    # security logs (sign-ins): 2 years (policy §9; core.retention.schedule)
 
 BASIS_CONTRACT = "basis.contract"      # GDPR Art 6(1)(b); PIPL Art 13(2)
 BASIS_CONSENT = "basis.consent"        # GDPR Art 6(1)(a), 7(1) (proof of consent); PIPL Art 13(1)
@@ -46,6 +47,8 @@ REASON_TIMESTAMP = "reason.timestamp_unlinked"
 REASON_EVIDENCE = "reason.evidence_record"
 REASON_REQUEST = "reason.request_record"
 REASON_LEDGER = "reason.erasure_ledger"
+REASON_SECURITY = "reason.security_log"
+REASON_HOLD = "reason.legal_hold"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,11 @@ _OBJECTION = Rule("purpose.objections", BASIS_LEGAL, RET_ACCOUNT, INCLUDE, DELET
 _LEDGER = Rule("purpose.erasure_ledger", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_LEDGER)
 # the person's questions to the AI helper, its answers and the reporting data it used: theirs, deleted on erasure
 _ASSISTANT = Rule("purpose.assistant", BASIS_CONTRACT, RET_ASSISTANT, INCLUDE, DELETE)
+# sign-ins: the security log (policy §9, 2 years; Cybersecurity Law Art 21(3)); erasure removes the link to the person
+_SECURITY = Rule("purpose.security", BASIS_LEGIT, RET_SECURITY, INCLUDE, PSEUDONYMISE, REASON_SECURITY)
+_SECURITY_AT = Rule("purpose.security", BASIS_LEGIT, RET_SECURITY, INCLUDE, EXEMPT, REASON_TIMESTAMP)
+# legal holds name the person held, who set and who released them (GDPR Art 17(3)(e); PIPL Art 47(2))
+_HOLD = Rule("purpose.legal_hold", BASIS_LEGAL, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_HOLD)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -125,6 +133,10 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("assistant_interaction", c): _ASSISTANT for c in ("user_id", "question", "answer", "tools")},
     # the invitation links sent to the person's address: theirs, like the membership they open
     **{("invitation_token", c): _MEMBER for c in ("email", "used_at")},
+    ("security_event", "user_id"): _SECURITY,
+    ("security_event", "at"): _SECURITY_AT,
+    **{("retention_hold", c): _HOLD for c in ("user_id", "set_by", "released_by")},
+    ("organization_cancellation", "requested_by"): _AUTHOR,
 }
 
 

@@ -17,6 +17,7 @@ from db.exchange_models import CustomerRequest
 from db.models import Organization, User
 from db.privacy_models import PrivacyObjection, PrivacyRequest
 from db.reporting_models import ReviewComment
+from db.retention_models import OrganizationCancellation, RetentionHold
 from db.session import Scope, make_engine, scoped_session
 from tests.evidence.samples import pdf
 from tests.factories import (
@@ -109,6 +110,12 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
                                    tools=[{"tool": "explain_cost", "asked_by": p.email}], created_by=p.user.id,
                                    updated_by=p.user.id))
         s.add(AssistantSetting(org_id=org, provider_enabled=False))  # its author references are planted below
+        # a released legal hold on the person, and a withdrawn cancellation they made (issue 15); the sign-in that
+        # make_user went through is in security_event already
+        s.add(RetentionHold(org_id=org, user_id=p.user.id, reason="dispute D-1", set_by=p.user.id, set_at=now,
+                            released_by=p.user.id, released_at=now))
+        s.add(OrganizationCancellation(org_id=org, requested_by=p.user.id, requested_at=now,
+                                       delete_on=date(2026, 12, 20), withdrawn_at=now, reminders=[]))
         s.flush()
         # every author reference in the organization's rows points at the person
         for name, entries in entries_by_table().items():
