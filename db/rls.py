@@ -196,6 +196,10 @@ APP_ACCESS: dict[str, AppAccess] = {
     "privacy_objection": AppAccess(),
     "assistant_setting": AppAccess(),
     "assistant_interaction": AppAccess(update=False),  # a question and its answer never change
+    # the breach register (migration 0021): tenant policy on the keeping (operator's) organization; a breach and
+    # its notices are updated (details, exemption, delivery) but never deleted (GDPR Art 33(5): document every one)
+    "breach": AppAccess(),
+    "breach_notice": AppAccess(),
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 

@@ -46,6 +46,7 @@ REASON_TIMESTAMP = "reason.timestamp_unlinked"
 REASON_EVIDENCE = "reason.evidence_record"
 REASON_REQUEST = "reason.request_record"
 REASON_LEDGER = "reason.erasure_ledger"
+REASON_BREACH = "reason.breach_record"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,9 @@ _OBJECTION = Rule("purpose.objections", BASIS_LEGAL, RET_ACCOUNT, INCLUDE, DELET
 _LEDGER = Rule("purpose.erasure_ledger", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_LEDGER)
 # the person's questions to the AI helper, its answers and the reporting data it used: theirs, deleted on erasure
 _ASSISTANT = Rule("purpose.assistant", BASIS_CONTRACT, RET_ASSISTANT, INCLUDE, DELETE)
+# a breach notice to a person (its address and whom it named): kept as proof the notice was given (GDPR Art 33(5)
+# documents every breach; 5 years like the audit log), the link to the person removed on erasure
+_BREACH = Rule("purpose.breach_notification", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_BREACH)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -125,6 +129,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("assistant_interaction", c): _ASSISTANT for c in ("user_id", "question", "answer", "tools")},
     # the invitation links sent to the person's address: theirs, like the membership they open
     **{("invitation_token", c): _MEMBER for c in ("email", "used_at")},
+    **{("breach_notice", c): _BREACH for c in ("recipient", "recipient_user_id")},
 }
 
 
