@@ -180,10 +180,9 @@ from db.assistant_models import ASSISTANT_TABLES  # noqa: E402
 from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
-# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
-from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
-
 # The breach register (issue 15): kept in the operator's organization, tenant RLS (see db.breach_models).
+# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
 from db.breach_models import BREACH_TABLES  # noqa: E402
+from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + BREACH_TABLES

@@ -27,7 +27,9 @@ def _directory():  # noqa: ANN202
 
 
 def _due(o: c.Obligation, now: datetime) -> str:
-    return f"{o.due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC · :{c.colour(o, now)}[{c.time_left(o, now)}]"
+    sign, hours, minutes = c.left(o, now)
+    left = tr("breach.ui.left", sign=sign, hours=hours, minutes=f"{minutes:02d}")
+    return f"{o.due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC · :{c.colour(o, now)}[{left}]"
 
 
 def _rule(o: c.Obligation, orgs: dict[str, str]) -> str:

@@ -135,9 +135,14 @@ def colour(o: Obligation | None, now: datetime) -> str:
     return "orange" if left < timedelta(hours=AMBER_HOURS) else "green"
 
 
-def time_left(o: Obligation, now: datetime) -> str:
-    """'3h 59m' or '-0h 01m' (overdue), for the register."""
+def left(o: Obligation, now: datetime) -> tuple[str, int, int]:
+    """(sign, hours, minutes) until the due instant: ("-", 0, 1) one minute overdue."""
     seconds = int((o.due_at - aware(now)).total_seconds())
-    sign = "-" if seconds < 0 else ""
     minutes = abs(seconds) // 60
-    return f"{sign}{minutes // 60}h {minutes % 60:02d}m"
+    return ("-" if seconds < 0 else "", minutes // 60, minutes % 60)
+
+
+def time_left(o: Obligation, now: datetime) -> str:
+    """'3h 59m' or '-0h 01m' (overdue), for the CLI."""
+    sign, hours, minutes = left(o, now)
+    return f"{sign}{hours}h {minutes:02d}m"

@@ -296,3 +296,21 @@ def add_affected(ctx: Context, breach_id: uuid.UUID, *, emails: list[str] | None
             {"breach": b.number, "notices": [str(n.id) for n in added], "people": [str(n.recipient_user_id)
                                                                                   for n in added]})
     return added
+
+
+def open_obligations(session: Session, *, now: datetime) -> list[dict]:
+    """Every obligation still owed across the register, earliest due first, for `cbam privacy breaches` (run by
+    the operator on the owner connection, like `cbam audit verify`: no organization scope, no DPO context).
+    Only the operator organization's register is read when CBAM_OPERATOR_ORG_ID is set."""
+    operator = get_settings().operator_org_id.strip()
+    q = select(Breach)
+    if operator:
+        q = q.where(Breach.org_id == uuid.UUID(operator))
+    out = []
+    for b in session.exec(q):
+        notices = session.exec(select(BreachNotice).where(BreachNotice.breach_id == b.id)).all()
+        for o in c.obligations(b, notices, now):
+            if o.pending:
+                out.append({"breach": b.number, "obligation": o.key, "kind": o.kind, "target": o.target,
+                            "due_at": o.due_at.isoformat(), "status": o.status, "left": c.time_left(o, now)})
+    return sorted(out, key=lambda r: (r["due_at"], r["breach"]))
