@@ -99,8 +99,8 @@ def _record_form() -> None:
 
 
 def _detail(b, items: list[c.Obligation], now: datetime) -> None:  # noqa: ANN001
-    with _directory() as directory:
-        orgs = {str(o.id): o.name_en for o in svc.organizations(directory)}
+    with context() as ctx, _directory() as directory:
+        orgs = {str(o.id): o.name_en for o in svc.organizations(ctx, directory)}
     st.caption(tr("breach.ui.summary", aware=f"{c.aware(b.aware_at):%Y-%m-%d %H:%M} UTC", people=b.approx_people,
                   orgs=", ".join(orgs.get(str(o), str(o)) for o in b.affected_org_ids) or "-"))
     st.markdown("\n".join(f"- {_rule(o, orgs)} · {tr(f'breach.status.{o.status}')} · {_due(o, now)}"
@@ -143,7 +143,7 @@ def _people(b, orgs: dict[str, str]) -> None:  # noqa: ANN001
                            tr("breach.ui.col.status"): tr(f"breach.delivery.{n.status}"),
                            tr("breach.ui.col.sent"): f"{c.aware(n.sent_at):%Y-%m-%d %H:%M}" if n.sent_at else "",
                            tr("breach.ui.col.error"): n.error} for n in notices], hide_index=True)
-        owed = [n for n in notices if n.status != c.SENT]
+        owed = [n for n in notices if n.status != c.SENT and n.recipient]
         if owed and st.checkbox(tr("breach.ui.confirm_send", count=len(owed)), key="br_confirm_send"):
             if st.button(tr("breach.ui.send", count=len(owed)), type="primary", key="br_send"):
                 def _send() -> None:

@@ -29,8 +29,9 @@ class SendResult:
 
 
 def unsent(ctx: Context, breach_id: uuid.UUID) -> list[BreachNotice]:
-    """The people still owed the notice: what the page asks the DPO to confirm before sending."""
-    return [n for n in notices_of(ctx, breach_id) if n.kind == c.USER and n.status != c.SENT]
+    """The people still owed the notice: what the page asks the DPO to confirm before sending (a person erased
+    meanwhile has no address left and is not written to)."""
+    return [n for n in notices_of(ctx, breach_id) if n.kind == c.USER and n.status != c.SENT and n.recipient]
 
 
 def message(b: Breach, lang: str) -> tuple[str, str]:

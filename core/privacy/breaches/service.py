@@ -240,8 +240,9 @@ def complete_obligation(ctx: Context, breach_id: uuid.UUID, key: str, evidence: 
     return n
 
 
-def organizations(directory: Session) -> list[Organization]:
-    """Every organization on the platform (the operator session sees them all), to pick the affected ones."""
+def organizations(ctx: Context, directory: Session) -> list[Organization]:
+    """Every organization on the platform (the operator session sees them all), for the keeper to pick from."""
+    require_keeper(ctx)
     return list(directory.exec(select(Organization).order_by(Organization.name_en)))
 
 
