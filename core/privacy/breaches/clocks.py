@@ -5,7 +5,8 @@ deadlines are tested with a frozen clock and shown the same way on the page, in 
 
 Which clocks apply (privacy.md §2.2-§2.4, D7):
 - PIPL Art 57: on a leak, tampering or loss (actual or possible) the handler takes remedial measures and notifies
-  the personal-information protection authority "immediately" (立即): due the moment we become aware;
+  the personal-information protection authority "immediately" (立即): due the moment we become aware. It binds the
+  handler (our role as controller); as an entrusted party (processor) we tell the controller instead (Art 59);
 - 国家网络安全事件报告管理办法 (CAC, in force 1 Nov 2025) Art 4: an incident rated 较大 (relatively major) or worse is
   reported to the provincial cyberspace administration within 4 hours (we are an "other network operator");
 - GDPR Art 33(1): a controller notifies the supervisory authority within 72 hours of becoming aware. A controller
