@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # "none", "starttls" or "ssl" (implicit TLS)
     smtp_security: str = Field(default="starttls", alias="CBAM_SMTP_SECURITY")
     mail_from: str = Field(default="", alias="CBAM_MAIL_FROM")
+    # The platform operator's own organization (its id): its DPOs keep the platform's breach register, which
+    # names affected organizations and people anywhere on the platform. Empty: nobody can record a breach.
+    operator_org_id: str = Field(default="", alias="CBAM_OPERATOR_ORG_ID")
     # The address people open the app at, for links in e-mails (e.g. https://cbam.example.com).
     app_url: str = Field(default="http://localhost:8501", alias="CBAM_APP_URL")
 

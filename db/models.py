@@ -182,6 +182,10 @@ from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
 # Security events, legal holds, the retention run log and organization cancellations (issue 15): a plain import,
 # safe when db.retention_models is imported first.
-# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
 import db.retention_models  # noqa: E402,F401
+# The breach register (issue 15): kept in the operator's organization, tenant RLS (see db.breach_models).
+from db.breach_models import BREACH_TABLES  # noqa: E402
+# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
 from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
+
+TENANT_TABLES = TENANT_TABLES + BREACH_TABLES

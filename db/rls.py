@@ -221,6 +221,10 @@ APP_ACCESS: dict[str, AppAccess] = {
     "security_event": AppAccess(update=False),  # append-only: a sign-in happened
     "retention_hold": AppAccess(),  # released, never deleted
     "organization_cancellation": AppAccess(),  # withdrawn, never deleted by the app
+    # the breach register (migration 0021): tenant policy on the keeping (operator's) organization; a breach and
+    # its notices are updated (details, exemption, delivery) but never deleted (GDPR Art 33(5): document every one)
+    "breach": AppAccess(),
+    "breach_notice": AppAccess(),
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 

@@ -49,6 +49,7 @@ REASON_REQUEST = "reason.request_record"
 REASON_LEDGER = "reason.erasure_ledger"
 REASON_SECURITY = "reason.security_log"
 REASON_HOLD = "reason.legal_hold"
+REASON_BREACH = "reason.breach_record"
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,9 @@ _SECURITY = Rule("purpose.security", BASIS_LEGIT, RET_SECURITY, INCLUDE, PSEUDON
 _SECURITY_AT = Rule("purpose.security", BASIS_LEGIT, RET_SECURITY, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 # legal holds name the person held, who set and who released them (GDPR Art 17(3)(e); PIPL Art 47(2))
 _HOLD = Rule("purpose.legal_hold", BASIS_LEGAL, RET_ORG_RECORD, INCLUDE, PSEUDONYMISE, REASON_HOLD)
+# a breach notice to a person (its address and whom it named): kept as proof the notice was given (GDPR Art 33(5)
+# documents every breach; 5 years like the audit log), the link to the person removed on erasure
+_BREACH = Rule("purpose.breach_notification", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_BREACH)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -137,6 +141,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("security_event", "at"): _SECURITY_AT,
     **{("retention_hold", c): _HOLD for c in ("user_id", "set_by", "released_by")},
     ("organization_cancellation", "requested_by"): _AUTHOR,
+    **{("breach_notice", c): _BREACH for c in ("recipient", "recipient_user_id")},
 }
 
 

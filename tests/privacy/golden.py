@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 from core.privacy.datamap import data_map, entries_by_table
 from db.assistant_models import AssistantInteraction, AssistantSetting
+from db.breach_models import Breach, BreachNotice
 from db.exchange_models import CustomerRequest
 from db.models import Organization, User
 from db.privacy_models import PrivacyObjection, PrivacyRequest
@@ -116,6 +117,12 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
                             released_by=p.user.id, released_at=now))
         s.add(OrganizationCancellation(org_id=org, requested_by=p.user.id, requested_at=now,
                                        delete_on=date(2026, 12, 20), withdrawn_at=now, reminders=[]))
+        breach = Breach(org_id=org, number=f"BR-{uuid.uuid4().hex[:6]}", aware_at=now, description="lost laptop",
+                        role="controller", severity="general")
+        s.add(breach)
+        s.flush()
+        s.add(BreachNotice(org_id=org, breach_id=breach.id, kind="user", obligation="users", recipient=p.email,
+                           recipient_user_id=p.user.id, language="en", due_at=now, status="sent", sent_at=now))
         s.flush()
         # every author reference in the organization's rows points at the person
         for name, entries in entries_by_table().items():
