@@ -182,3 +182,6 @@ from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
 # One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
 from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
+
+# Processors and third parties, change notices, the log of transfers abroad (issue 15).
+from db.processor_models import PROCESSOR_TABLES  # noqa: E402,F401

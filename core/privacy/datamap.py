@@ -46,6 +46,7 @@ REASON_TIMESTAMP = "reason.timestamp_unlinked"
 REASON_EVIDENCE = "reason.evidence_record"
 REASON_REQUEST = "reason.request_record"
 REASON_LEDGER = "reason.erasure_ledger"
+REASON_TRANSFER = "reason.transfer_count"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ _OBJECTION = Rule("purpose.objections", BASIS_LEGAL, RET_ACCOUNT, INCLUDE, DELET
 _LEDGER = Rule("purpose.erasure_ledger", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_LEDGER)
 # the person's questions to the AI helper, its answers and the reporting data it used: theirs, deleted on erasure
 _ASSISTANT = Rule("purpose.assistant", BASIS_CONTRACT, RET_ASSISTANT, INCLUDE, DELETE)
+# a transfer abroad (core/privacy/registers/transfers.py): kept to count the people transferred in the calendar year against
+# the PIPL thresholds (CAC Provisions on Promoting and Regulating Cross-Border Data Flows, 2024, Art 7-8); erasure
+# removes the link to the person (user_id), the keyed digest keeps them counted once
+_TRANSFER = Rule("purpose.transfer_register", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_TRANSFER)
+_TRANSFER_DIGEST = Rule("purpose.transfer_register", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_TRANSFER)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -125,6 +131,8 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("assistant_interaction", c): _ASSISTANT for c in ("user_id", "question", "answer", "tools")},
     # the invitation links sent to the person's address: theirs, like the membership they open
     **{("invitation_token", c): _MEMBER for c in ("email", "used_at")},
+    ("data_transfer", "user_id"): _TRANSFER,
+    ("data_transfer", "person_digest"): _TRANSFER_DIGEST,
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select, text, update
 from sqlmodel import SQLModel
 
 from core.privacy.datamap import data_map, entries_by_table
+from core.privacy.registers.transfers import record_transfer
 from db.assistant_models import AssistantInteraction, AssistantSetting
 from db.exchange_models import CustomerRequest
 from db.models import Organization, User
@@ -107,6 +108,8 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
                                    tools=[{"tool": "explain_cost", "asked_by": p.email}], created_by=p.user.id,
                                    updated_by=p.user.id))
         s.add(AssistantSetting(org_id=org, provider_enabled=False))  # its author references are planted below
+        # the AI helper's transfer log, through the function its provider path writes it with
+        record_transfer(s, org_id=org, user_id=p.user.id, recipient="test-model", at=now)
         s.flush()
         # every author reference in the organization's rows points at the person
         for name, entries in entries_by_table().items():
