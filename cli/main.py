@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, assistant, data_import, engine, exports, privacy, review, template
+from cli import admin, assistant, data_import, engine, exports, privacy, records, review, template
 
 app = typer.Typer(
     name="cbam",
@@ -21,6 +21,7 @@ data_import.register(app)
 exports.register(app)
 review.register(app)
 privacy.register(app)
+records.register(app)
 assistant.register(app)
 
 

@@ -91,3 +91,34 @@ def test_only_the_dpo_exports_the_records(world):
             records.records_csv(ctx, "en")
         with pytest.raises(PermissionDenied):
             records.records_xlsx(ctx, "en")
+
+
+def test_the_command_line_writes_xlsx_and_csv(world, monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from core.settings import get_settings
+    from db.session import get_engine
+    from tests.privacy.golden import owner_engine
+
+    engine = world[0]
+    if engine.dialect.name == "postgresql":
+        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        runner = CliRunner()
+        res = runner.invoke(app, ["privacy", "records", "-o", str(tmp_path / "r.xlsx")])
+        assert res.exit_code == 0, res.output
+        names = {r[1] for r in _xlsx_rows((tmp_path / "r.xlsx").read_bytes())}
+        assert {"Supabase", "Example AI", "Later Mail", "Old CDN"} <= names
+        res = runner.invoke(app, ["privacy", "records", "-o", str(tmp_path / "r.csv"), "--lang", "en"])
+        assert res.exit_code == 0 and '"rows"' in res.output
+        rows = _csv_rows((tmp_path / "r.csv").read_bytes())
+        assert rows[0][0] == "Record" and {"Supabase", "Old CDN"} <= {r[1] for r in rows}
+        res = runner.invoke(app, ["privacy", "records", "-o", str(tmp_path / "r.pdf")])
+        assert res.exit_code == 2
+    finally:
+        get_settings.cache_clear()
+        get_engine.cache_clear()
