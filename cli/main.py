@@ -6,7 +6,19 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, assistant, breaches, data_import, engine, exports, privacy, retention, review, template
+from cli import (
+    admin,
+    assistant,
+    breaches,
+    data_import,
+    engine,
+    exports,
+    privacy,
+    records,
+    retention,
+    review,
+    template,
+)
 
 app = typer.Typer(
     name="cbam",
@@ -22,6 +34,7 @@ exports.register(app)
 review.register(app)
 privacy.register(app)
 breaches.register(app)
+records.register(app)
 assistant.register(app)
 retention.register(app)
 

@@ -189,3 +189,5 @@ from db.breach_models import BREACH_TABLES  # noqa: E402
 from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + BREACH_TABLES
+# Processors and third parties, change notices, the log of transfers abroad (issue 15).
+from db.processor_models import PROCESSOR_TABLES  # noqa: E402,F401

@@ -175,6 +175,28 @@ def retention_sql() -> list[str]:
         "WITH CHECK (org_id = cbam_org())",
     ]
     return stmts
+# Processors (migration 0022): the registry and its notices are the platform's, readable by every signed-in person
+# (the public disclosure table); only a person who is a DPO somewhere may add a version (the service checks the
+# permission too). The transfer log is a tenant table.
+PROCESSOR_TABLES = ("processor_version", "processor_notice", "data_transfer")
+
+
+def processors_sql() -> list[str]:
+    stmts = []
+    for table in PROCESSOR_TABLES:
+        stmts += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY", f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"]
+    stmts += app_grants_sql(PROCESSOR_TABLES)
+    stmts += [
+        "CREATE POLICY processor_version_read ON processor_version FOR SELECT USING (true)",
+        "CREATE POLICY processor_version_insert ON processor_version FOR INSERT WITH CHECK (EXISTS (SELECT 1 FROM "
+        "membership m WHERE m.user_id = cbam_user() AND m.role = 'dpo' AND m.status = 'active'))",
+        "CREATE POLICY processor_notice_read ON processor_notice FOR SELECT USING (true)",
+        "CREATE POLICY data_transfer_tenant ON data_transfer USING (org_id = cbam_org()) "
+        "WITH CHECK (org_id = cbam_org())",
+    ]
+    return stmts
+
+
 # --- what the app role may do, table by table (migration 0015) ------------------------------------------------------
 # PostgreSQL lets a role `LOCK TABLE ... IN ACCESS EXCLUSIVE MODE` (and every mode above ROW EXCLUSIVE) when it holds
 # a table-level UPDATE, DELETE or TRUNCATE privilege (PostgreSQL 15 manual, LOCK; 17 adds MAINTAIN). One such lock
@@ -225,6 +247,11 @@ APP_ACCESS: dict[str, AppAccess] = {
     # its notices are updated (details, exemption, delivery) but never deleted (GDPR Art 33(5): document every one)
     "breach": AppAccess(),
     "breach_notice": AppAccess(),
+    # processors and third parties (migration 0022): a version never changes, a change is a new version; notices
+    # are written on the operator session (they reach every organization's owners); a transfer record never changes
+    "processor_version": AppAccess(update=False),
+    "processor_notice": AppAccess(insert=False, update=False),
+    "data_transfer": AppAccess(update=False),
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 

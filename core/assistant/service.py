@@ -172,6 +172,8 @@ def ask(ctx: Context, question: str, *, period_id: uuid.UUID | str | None = None
             notes.append(f"provider_failed:{type(e).__name__}")
         if masked:
             notes.append("masked")
+        else:
+            _log_transfer(ctx, config)
     if answer is None:
         intent, text, results, calls = _offline(ctx, question, lang, period_id)
         head = []
@@ -185,6 +187,21 @@ def ask(ctx: Context, question: str, *, period_id: uuid.UUID | str | None = None
     if store:
         answer.interaction_id = _store(ctx, question, answer, period_id, masked)
     return answer
+
+
+def _log_transfer(ctx: Context, config: ProviderConfig) -> None:
+    """The person's data went to the AI service unmasked: one row in the transfer log (the cross-border transfer
+    register counts people from it, core/privacy/registers/transfers.py). The AI service counts as abroad, as the consent
+    asked for says, unless the processor registry lists it (by the model's name) as in China. Logged whenever the
+    call was attempted, even if it failed: the register errs on the side of counting."""
+    from core.privacy.registers.processors import processor_named
+    from core.privacy.registers.transfers import record_transfer
+
+    entry = processor_named(ctx.session, config.model)
+    if entry is not None and not entry.abroad:
+        return
+    record_transfer(ctx.session, org_id=ctx.tenant, user_id=ctx.user.id, recipient=config.model, at=ctx.clock.now(),
+                    processor_key=entry.processor_key if entry else None)
 
 
 def _store(ctx: Context, question: str, answer: Answer, period_id, masked: bool) -> uuid.UUID:

@@ -50,6 +50,7 @@ REASON_LEDGER = "reason.erasure_ledger"
 REASON_SECURITY = "reason.security_log"
 REASON_HOLD = "reason.legal_hold"
 REASON_BREACH = "reason.breach_record"
+REASON_TRANSFER = "reason.transfer_count"
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,11 @@ _HOLD = Rule("purpose.legal_hold", BASIS_LEGAL, RET_ORG_RECORD, INCLUDE, PSEUDON
 # a breach notice to a person (its address and whom it named): kept as proof the notice was given (GDPR Art 33(5)
 # documents every breach; 5 years like the audit log), the link to the person removed on erasure
 _BREACH = Rule("purpose.breach_notification", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_BREACH)
+# a transfer abroad (core/privacy/registers/transfers.py): kept to count the people transferred in the calendar year against
+# the PIPL thresholds (CAC Provisions on Promoting and Regulating Cross-Border Data Flows, 2024, Art 7-8); erasure
+# removes the link to the person (user_id), the keyed digest keeps them counted once
+_TRANSFER = Rule("purpose.transfer_register", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_TRANSFER)
+_TRANSFER_DIGEST = Rule("purpose.transfer_register", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_TRANSFER)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -142,6 +148,8 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("retention_hold", c): _HOLD for c in ("user_id", "set_by", "released_by")},
     ("organization_cancellation", "requested_by"): _AUTHOR,
     **{("breach_notice", c): _BREACH for c in ("recipient", "recipient_user_id")},
+    ("data_transfer", "user_id"): _TRANSFER,
+    ("data_transfer", "person_digest"): _TRANSFER_DIGEST,
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select, text, update
 from sqlmodel import SQLModel
 
 from core.privacy.datamap import data_map, entries_by_table
+from core.privacy.registers.transfers import record_transfer
 from db.assistant_models import AssistantInteraction, AssistantSetting
 from db.breach_models import Breach, BreachNotice
 from db.exchange_models import CustomerRequest
@@ -123,6 +124,8 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
         s.flush()
         s.add(BreachNotice(org_id=org, breach_id=breach.id, kind="user", obligation="users", recipient=p.email,
                            recipient_user_id=p.user.id, language="en", due_at=now, status="sent", sent_at=now))
+        # the AI helper's transfer log, through the function its provider path writes it with
+        record_transfer(s, org_id=org, user_id=p.user.id, recipient="test-model", at=now)
         s.flush()
         # every author reference in the organization's rows points at the person
         for name, entries in entries_by_table().items():
