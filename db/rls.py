@@ -154,6 +154,15 @@ def privacy_sql() -> list[str]:
         "WITH CHECK (user_id = cbam_user())",
     ]
     return stmts
+# Consent (migration 0023): every signed-in person reads the policy versions that are scheduled (the one in force
+# and the next one announced); drafts and reviews stay with the operator session, which alone writes them.
+def consent_sql() -> list[str]:
+    return ["ALTER TABLE policy_version ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE policy_version FORCE ROW LEVEL SECURITY",
+            *app_grants_sql(("policy_version",)),
+            "CREATE POLICY policy_version_announced ON policy_version FOR SELECT USING (status = 'scheduled')"]
+
+
 # --- what the app role may do, table by table (migration 0015) ------------------------------------------------------
 # PostgreSQL lets a role `LOCK TABLE ... IN ACCESS EXCLUSIVE MODE` (and every mode above ROW EXCLUSIVE) when it holds
 # a table-level UPDATE, DELETE or TRUNCATE privilege (PostgreSQL 15 manual, LOCK; 17 adds MAINTAIN). One such lock
@@ -196,6 +205,8 @@ APP_ACCESS: dict[str, AppAccess] = {
     "privacy_objection": AppAccess(),
     "assistant_setting": AppAccess(),
     "assistant_interaction": AppAccess(update=False),  # a question and its answer never change
+    # migration 0023: the app role reads scheduled policy versions; drafts and writes go through the operator
+    "policy_version": AppAccess(insert=False, update=False),
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 
