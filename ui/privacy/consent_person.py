@@ -75,7 +75,7 @@ def _consents(states: dict, records: list) -> None:
                                                        else "consent.person.choice.withdrawn"),
                    tr("consent.person.col.policy"): r.policy_version,
                    tr("consent.person.col.notice"): r.notice_version} for r in records],
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
 
 
 def render() -> None:

@@ -43,7 +43,7 @@ def _list(versions: list, now: datetime) -> None:
                    tr("consent.policies.col.effective"): _fmt(v.effective_at),
                    tr("consent.policies.col.changed"): tr("consent.yes" if v.changed_purposes else "consent.no"),
                    tr("consent.policies.col.notified"): v.notified} for v in versions],
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
 
 
 def _actions(versions: list, now: datetime) -> None:
@@ -51,9 +51,9 @@ def _actions(versions: list, now: datetime) -> None:
     if not open_:
         return
     by_id = {str(v.id): v for v in open_}
-    chosen = st.selectbox(tr("consent.policies.choose"), list(by_id), key="pol_version",
-                          format_func=lambda i: f"{tr('consent.kind.' + by_id[i].kind)} {by_id[i].label} · "
-                                                f"{tr('consent.status.' + by_id[i].status)}")
+    names = {i: f"{tr('consent.kind.' + v.kind)} {v.label} · {tr('consent.status.' + v.status)}"
+             for i, v in by_id.items()}  # fixed now: Streamlit may format options again outside the run
+    chosen = st.selectbox(tr("consent.policies.choose"), list(by_id), key="pol_version", format_func=names.get)
     v = by_id[chosen]
     with st.expander(tr("consent.policies.read", label=v.label)):
         st.text(v.text_zh)
