@@ -76,3 +76,35 @@ def test_the_dpo_drafts_reviews_and_schedules_on_the_page(demo_data):
         assert s.exec(select(PolicyVersion.status)).one() == "scheduled"
     at = _run("consent_person", "en")
     assert any("version 1.1 takes effect" in i.value and "Clearer wording" in i.value for i in at.info)
+
+
+def test_the_sign_in_gate_asks_again_only_when_purposes_changed(demo_data):
+    from tests.app.conftest import open_app
+
+    now = datetime.now(UTC)
+    with scoped_session(Scope(), get_engine()) as s:  # versions already in force (their notice ran earlier)
+        s.add(PolicyVersion(kind="privacy_policy", label="1.1", status="scheduled", text_zh="政策1.1",
+                            text_en="Policy 1.1", purposes=["service"], changed_purposes=False,
+                            notice_at=now - timedelta(days=40), effective_at=now - timedelta(days=20)))
+    at = open_app("editor", "en", None)
+    assert not at.exception and at.title[0].value != "Before you start"  # 1.1 kept the purposes: no gate
+    with scoped_session(Scope(), get_engine()) as s:
+        s.add(PolicyVersion(kind="privacy_policy", label="2.0", status="scheduled", text_zh="政策2.0",
+                            text_en="Policy 2.0 with analytics", summary_en="Usage analytics added",
+                            purposes=["service", "analytics"], changed_purposes=True,
+                            notice_at=now - timedelta(days=30), effective_at=now - timedelta(days=1)))
+    at = open_app("editor", "en", None)
+    assert not at.exception and at.title[0].value == "Before you start"
+    assert any("version 2.0" in w.value for w in at.warning)
+    assert any("Usage analytics added" in m.value for m in at.markdown)
+    at.checkbox(key="onboarding_adult").check()
+    at.checkbox(key="onboarding_accept").check()
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    with scoped_session(Scope(), get_engine()) as s:
+        editor = s.exec(select(User).where(User.subject == "demo-editor")).one()
+        from db.models import ConsentRecord
+
+        latest = s.exec(select(ConsentRecord).where(ConsentRecord.user_id == editor.id)
+                        .order_by(ConsentRecord.accepted_at.desc())).first()
+    assert latest.policy_version == "2.0" and latest.notice_version.startswith("2.0#")
