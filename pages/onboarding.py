@@ -3,6 +3,7 @@ changes its purposes: core.consent.policies.acceptable_labels)."""
 import streamlit as st
 
 from core.clock import SystemClock
+from core.consent.cookies import inventory
 from core.consent.policies import policy_notice
 from core.identity import complete_onboarding
 from core.settings import get_settings
@@ -25,6 +26,9 @@ else:
     st.write(tr("onboarding.intro", version=version))
 with st.expander(tr("onboarding.read_policy", version=version)):
     st.text(notice.text(lang()))
+with st.expander(tr("consent.person.cookies")):  # the cookie inventory (policy §8): essential cookies only
+    st.caption(tr("consent.person.cookies_intro"))
+    st.table(inventory(lang()))
 
 form_error("onboarding")
 with st.form("onboarding"):
