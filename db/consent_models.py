@@ -36,7 +36,7 @@ class PolicyVersion(SQLModel, table=True):
     notice_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
     effective_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True,
                                           sa_column_kwargs=tag(PD.NONE))
-    notified: int = Field(default=0, sa_column_kwargs=tag(PD.NONE))  # people e-mailed when it was scheduled
+    notified: int = Field(default=0, sa_column_kwargs=tag(PD.NONE))  # e-mails queued when it was scheduled
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
     version: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))

@@ -187,7 +187,8 @@ from db.assistant_models import ASSISTANT_TABLES  # noqa: E402
 from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
-# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
-from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
 # Policy versions (issue 15): platform-wide, no personal data; RLS of their own (db.rls.consent_sql).
 from db.consent_models import CONSENT_TABLES  # noqa: E402,F401
+
+# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
+from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401

@@ -25,6 +25,7 @@ from core.context import Context
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Term, t
 from core.mail import Delivery, queue_mail
+from core.mail.outbox import NOT_CONFIGURED
 from core.records import snapshot
 from core.settings import get_settings
 from db.consent_models import PolicyVersion
@@ -237,7 +238,7 @@ def schedule(ctx: Context, operator: Session, version_id: uuid.UUID, effective_a
     v.status, v.notice_at, v.effective_at = SCHEDULED, now, effective_at
     v.updated_at, v.version = now, v.version + 1
     deliveries = notify_people(operator, v)
-    v.notified = len(deliveries)
+    v.notified = sum(d.status != NOT_CONFIGURED for d in deliveries)  # queued (sent after the commit)
     operator.add(v)
     operator.flush()
     _audit(ctx, operator, "policy.scheduled", v, before)

@@ -109,17 +109,19 @@ def complete_onboarding(session: Session, user: User, *, adult: bool, accept_pol
         raise ValidationFailed(errors)
     now = clock.now()
     before = snapshot(user)
-    user.adult_confirmed_at = user.adult_confirmed_at or now
-    user.updated_at = now
-    session.add(user)
+    confirming = user.adult_confirmed_at is None  # accepting a later version again confirms nothing new
+    if confirming:
+        user.adult_confirmed_at, user.updated_at = now, now
+        session.add(user)
     consent = ConsentRecord(user_id=user.id, policy_version=policy_version, age_confirmed=True, accepted_at=now,
                             granted=True, notice_version=notice_version or policy_version)
     session.add(consent)
     session.flush()
     audit.record(session, actor_id=user.id, org_id=None, action="consent.accepted", entity="consent_record",
                  entity_id=consent.id, before=None, after=snapshot(consent), at=now)
-    audit.record(session, actor_id=user.id, org_id=None, action="user.adult_confirmed", entity="user",
-                 entity_id=user.id, before=before, after=snapshot(user), at=now)
+    if confirming:
+        audit.record(session, actor_id=user.id, org_id=None, action="user.adult_confirmed", entity="user",
+                     entity_id=user.id, before=before, after=snapshot(user), at=now)
     return consent
 
 
