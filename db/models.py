@@ -146,16 +146,23 @@ class AuditEvent(SQLModel, table=True):
 
 
 class ConsentRecord(SQLModel, table=True):
-    """A person accepted a privacy policy version (and confirmed they are 18 or older)."""
+    """The consent ledger: one row per choice a person made (accepting a policy version, giving or withdrawing a
+    consent), never changed afterwards (append-only: the app role holds no UPDATE or DELETE on PostgreSQL). For a
+    purpose the latest row counts; a withdrawal is a row with `granted` false (migration 0023)."""
 
     __tablename__ = "consent_record"
 
     id: uuid.UUID = _id()
     user_id: uuid.UUID = Field(foreign_key="app_user.id", index=True, sa_column_kwargs=tag(PD.IDENTIFIER))
-    kind: str = Field(default="privacy_policy", max_length=40, sa_column_kwargs=tag(PD.CONSENT))
+    kind: str = Field(default="privacy_policy", max_length=40, sa_column_kwargs=tag(PD.CONSENT))  # the purpose
     policy_version: str = Field(max_length=40, sa_column_kwargs=tag(PD.CONSENT))
     age_confirmed: bool = Field(default=False, sa_column_kwargs=tag(PD.CONSENT))
     accepted_at: datetime = Field(sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.CONSENT))
+    # given (true) or withdrawn (false)
+    granted: bool = Field(default=True, sa_column_kwargs=tag(PD.CONSENT) | {"server_default": true()})
+    # the notice the person was shown when choosing: "<version>#<first 12 hex of the SHA-256 of its texts>"
+    notice_version: str = Field(default="", max_length=80,
+                                sa_column_kwargs=tag(PD.CONSENT) | {"server_default": ""})
 
 
 # Tables whose rows belong to one organization (RLS by org_id on PostgreSQL).
@@ -185,6 +192,9 @@ TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
 import db.retention_models  # noqa: E402,F401
 # The breach register (issue 15): kept in the operator's organization, tenant RLS (see db.breach_models).
 from db.breach_models import BREACH_TABLES  # noqa: E402
+# Policy versions (issue 15): platform-wide, no personal data; RLS of their own (db.rls.consent_sql).
+from db.consent_models import CONSENT_TABLES  # noqa: E402,F401
+
 # One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
 from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
 

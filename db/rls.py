@@ -175,6 +175,8 @@ def retention_sql() -> list[str]:
         "WITH CHECK (org_id = cbam_org())",
     ]
     return stmts
+
+
 # Processors (migration 0022): the registry and its notices are the platform's, readable by every signed-in person
 # (the public disclosure table); only a person who is a DPO somewhere may add a version (the service checks the
 # permission too). The transfer log is a tenant table.
@@ -195,6 +197,15 @@ def processors_sql() -> list[str]:
         "WITH CHECK (org_id = cbam_org())",
     ]
     return stmts
+
+
+# Consent (migration 0023): every signed-in person reads the policy versions that are scheduled (the one in force
+# and the next one announced); drafts and reviews stay with the operator session, which alone writes them.
+def consent_sql() -> list[str]:
+    return ["ALTER TABLE policy_version ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE policy_version FORCE ROW LEVEL SECURITY",
+            *app_grants_sql(("policy_version",)),
+            "CREATE POLICY policy_version_announced ON policy_version FOR SELECT USING (status = 'scheduled')"]
 
 
 # --- what the app role may do, table by table (migration 0015) ------------------------------------------------------
@@ -252,6 +263,8 @@ APP_ACCESS: dict[str, AppAccess] = {
     "processor_version": AppAccess(update=False),
     "processor_notice": AppAccess(insert=False, update=False),
     "data_transfer": AppAccess(update=False),
+    # migration 0023: the app role reads scheduled policy versions; drafts and writes go through the operator
+    "policy_version": AppAccess(insert=False, update=False),
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 

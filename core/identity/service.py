@@ -87,17 +87,24 @@ def resolve_login(session: Session, *, issuer: str, subject: str, email: str | N
     return user
 
 
-def needs_onboarding(session: Session, user: User, policy_version: str) -> bool:
+def needs_onboarding(session: Session, user: User, policy_version: str, *, at: datetime | None = None) -> bool:
+    """The gate: 18+ not confirmed, or no acceptance of a privacy policy version that still counts at `at`.
+    `policy_version` is the shipped baseline; a version scheduled later asks again only where its purposes changed
+    (core.consent.policies.acceptable_labels)."""
+    from core.consent.policies import acceptable_labels
+
     if user.adult_confirmed_at is None:
         return True
+    labels = acceptable_labels(session, at or datetime.now(UTC), policy_version)
     accepted = session.exec(select(ConsentRecord.id).where(
-        ConsentRecord.user_id == user.id, ConsentRecord.kind == "privacy_policy",
-        ConsentRecord.policy_version == policy_version)).first()
+        ConsentRecord.user_id == user.id, ConsentRecord.kind == "privacy_policy", ConsentRecord.granted,
+        ConsentRecord.policy_version.in_(sorted(labels)))).first()
     return accepted is None
 
 
 def complete_onboarding(session: Session, user: User, *, adult: bool, accept_policy: bool, policy_version: str,
-                        clock: Clock) -> ConsentRecord:
+                        clock: Clock, notice_version: str | None = None) -> ConsentRecord:
+    """Confirm 18+ and accept `policy_version` (`notice_version`: the notice shown, core.consent.notice)."""
     errors = {}
     if not adult:
         errors["adult"] = ("onboarding.error_adult", {})
@@ -107,16 +114,19 @@ def complete_onboarding(session: Session, user: User, *, adult: bool, accept_pol
         raise ValidationFailed(errors)
     now = clock.now()
     before = snapshot(user)
-    user.adult_confirmed_at = user.adult_confirmed_at or now
-    user.updated_at = now
-    session.add(user)
-    consent = ConsentRecord(user_id=user.id, policy_version=policy_version, age_confirmed=True, accepted_at=now)
+    confirming = user.adult_confirmed_at is None  # accepting a later version again confirms nothing new
+    if confirming:
+        user.adult_confirmed_at, user.updated_at = now, now
+        session.add(user)
+    consent = ConsentRecord(user_id=user.id, policy_version=policy_version, age_confirmed=True, accepted_at=now,
+                            granted=True, notice_version=notice_version or policy_version)
     session.add(consent)
     session.flush()
     audit.record(session, actor_id=user.id, org_id=None, action="consent.accepted", entity="consent_record",
                  entity_id=consent.id, before=None, after=snapshot(consent), at=now)
-    audit.record(session, actor_id=user.id, org_id=None, action="user.adult_confirmed", entity="user",
-                 entity_id=user.id, before=before, after=snapshot(user), at=now)
+    if confirming:
+        audit.record(session, actor_id=user.id, org_id=None, action="user.adult_confirmed", entity="user",
+                     entity_id=user.id, before=before, after=snapshot(user), at=now)
     return consent
 
 
@@ -177,11 +187,22 @@ TRANSFER_ABROAD = "transfer_abroad"
 TRANSFER_ABROAD_WITHDRAWN = "transfer_abroad_withdrawn"
 
 
+TRANSFER_NOTICE_KEYS = ("assistant.transfer_consent", "assistant.transfer_consent_help")  # what the toggle shows
+
+
+def transfer_notice_version() -> str:
+    """The transfer notice shown next to the toggle, in both languages, as a digest (core.consent.notice)."""
+    from core.consent.notice import digest
+    from core.i18n import t
+
+    return "transfer#" + digest(*(t(k, lang) for lang in LANGUAGES for k in TRANSFER_NOTICE_KEYS))
+
+
 def has_transfer_consent(session: Session, user_id) -> bool:  # noqa: ANN001
-    latest = session.exec(select(ConsentRecord.kind).where(
+    latest = session.exec(select(ConsentRecord.kind, ConsentRecord.granted).where(
         ConsentRecord.user_id == user_id, ConsentRecord.kind.in_((TRANSFER_ABROAD, TRANSFER_ABROAD_WITHDRAWN)))
         .order_by(ConsentRecord.accepted_at.desc(), ConsentRecord.id.desc())).first()
-    return latest == TRANSFER_ABROAD
+    return latest is not None and latest[0] == TRANSFER_ABROAD and bool(latest[1])
 
 
 def set_transfer_consent(session: Session, user: User, *, given: bool, policy_version: str,
@@ -196,7 +217,8 @@ def set_transfer_consent(session: Session, user: User, *, given: bool, policy_ve
         if last >= now:  # the latest choice must come last, even within one clock tick
             now = last + timedelta(microseconds=1)
     record = ConsentRecord(user_id=user.id, kind=TRANSFER_ABROAD if given else TRANSFER_ABROAD_WITHDRAWN,
-                           policy_version=policy_version, accepted_at=now)
+                           policy_version=policy_version, accepted_at=now, granted=given,
+                           notice_version=transfer_notice_version())
     session.add(record)
     session.flush()
     audit.record(session, actor_id=user.id, org_id=None,

@@ -121,7 +121,7 @@ RULES: dict[tuple[str, str], Rule] = {
                                            "created_at", "updated_at")},
     ("app_user", "adult_confirmed_at"): _CONSENT,
     **{("consent_record", c): _CONSENT for c in ("user_id", "kind", "policy_version", "age_confirmed",
-                                                 "accepted_at")},
+                                                 "accepted_at", "granted", "notice_version")},
     **{("membership", c): _MEMBER for c in ("user_id", "invited_email", "status")},
     ("audit_event", "actor_id"): _AUDIT,
     ("audit_event", "before"): _AUDIT,
