@@ -58,6 +58,9 @@ class User(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=5, sa_column_kwargs=tag(PD.ACCOUNT))
     adult_confirmed_at: datetime | None = Field(
         default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.CONSENT))
+    # reported as possibly under 18 (core.privacy.minors): every permission is refused until the DPO decides
+    suspended_at: datetime | None = Field(
+        default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.ACCOUNT))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.ACCOUNT))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.ACCOUNT))
     version: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))
@@ -182,3 +185,7 @@ from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
 # One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
 from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
+# The access log, impact assessments and minor reports (issue 15): tenant tables.
+from db.access_models import ACCESS_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + ACCESS_TABLES

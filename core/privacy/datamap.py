@@ -46,6 +46,8 @@ REASON_TIMESTAMP = "reason.timestamp_unlinked"
 REASON_EVIDENCE = "reason.evidence_record"
 REASON_REQUEST = "reason.request_record"
 REASON_LEDGER = "reason.erasure_ledger"
+REASON_ACCESS_LOG = "reason.access_log"
+REASON_MINOR = "reason.minor_report"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,12 @@ _OBJECTION = Rule("purpose.objections", BASIS_LEGAL, RET_ACCOUNT, INCLUDE, DELET
 _LEDGER = Rule("purpose.erasure_ledger", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_LEDGER)
 # the person's questions to the AI helper, its answers and the reporting data it used: theirs, deleted on erasure
 _ASSISTANT = Rule("purpose.assistant", BASIS_CONTRACT, RET_ASSISTANT, INCLUDE, DELETE)
+# who viewed or exported whose data (issue 15): an audit log of reads, kept like the audit log (policy §9)
+_ACCESS = Rule("purpose.access_log", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_ACCESS_LOG)
+_ACCESS_AT = Rule("purpose.access_log", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_TIMESTAMP)
+# a report that a member may be under 18 (policy §10; PIPL Art 31): kept as proof of what was done
+_MINOR = Rule("purpose.minor_protection", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_MINOR)
+_MINOR_AT = Rule("purpose.minor_protection", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -102,6 +110,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("app_user", c): _ACCOUNT for c in ("issuer", "subject", "email", "name", "phone", "language",
                                            "created_at", "updated_at")},
     ("app_user", "adult_confirmed_at"): _CONSENT,
+    ("app_user", "suspended_at"): _ACCOUNT,
     **{("consent_record", c): _CONSENT for c in ("user_id", "kind", "policy_version", "age_confirmed",
                                                  "accepted_at")},
     **{("membership", c): _MEMBER for c in ("user_id", "invited_email", "status")},
@@ -125,6 +134,12 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("assistant_interaction", c): _ASSISTANT for c in ("user_id", "question", "answer", "tools")},
     # the invitation links sent to the person's address: theirs, like the membership they open
     **{("invitation_token", c): _MEMBER for c in ("email", "used_at")},
+    ("personal_data_access", "viewer"): _ACCESS,
+    ("personal_data_access", "subjects"): _ACCESS,
+    ("personal_data_access", "at"): _ACCESS_AT,
+    ("minor_report", "user_id"): _MINOR,
+    ("minor_report", "reason"): _MINOR,
+    ("minor_report", "reported_at"): _MINOR_AT,
 }
 
 
