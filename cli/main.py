@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, assistant, data_import, engine, exports, privacy, review, template
+from cli import access_log, admin, assistant, data_import, engine, exports, privacy, review, template
 
 app = typer.Typer(
     name="cbam",
@@ -22,6 +22,7 @@ exports.register(app)
 review.register(app)
 privacy.register(app)
 assistant.register(app)
+access_log.register(app)
 
 
 def main() -> None:

@@ -185,3 +185,35 @@ def test_a_failure_to_log_never_fails_the_view(org, monkeypatch):
         ctx.session.flush()
     assert _rows(engine, org_id) == []
 
+
+
+def test_the_command_line_verifies_every_chain(org, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from core.settings import get_settings
+    from db.session import get_engine
+
+    engine, org_id, owner, editor, viewer, dpo = org
+    if engine.dialect.name == "postgresql":
+        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    for person in (owner, editor):
+        with context(engine, person, org_id) as ctx:
+            list_members(ctx)
+    res = CliRunner().invoke(app, ["privacy", "access-log", "verify"])
+    assert res.exit_code == 0, res.output
+    import json
+
+    assert json.loads(res.output)["chains"][f"access:{org_id}"]["checked"] == 2
+    (first, _second) = _rows(engine, org_id)
+    with _op(engine) as s:
+        s.execute(update(PersonalDataAccess).where(PersonalDataAccess.id == first.id).values(action="export"))
+    res = CliRunner().invoke(app, ["privacy", "access-log", "verify"])
+    out = json.loads(res.output)
+    assert res.exit_code == 1 and out["ok"] is False
+    assert out["chains"][f"access:{org_id}"]["broken_id"] == str(first.id)
+    res = CliRunner().invoke(app, ["privacy", "minors-expire"])
+    assert res.exit_code == 0 and json.loads(res.output) == {"erased_reports": []}
