@@ -183,9 +183,9 @@ from db.assistant_models import ASSISTANT_TABLES  # noqa: E402
 from db.privacy_models import PRIVACY_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
-# One-time invitation tokens (issue 17); RLS of their own (the invitee reads by the token's hash).
-from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
-# The access log, impact assessments and minor reports (issue 15): tenant tables.
+# The access log, impact assessments and minor reports (issue 15): tenant tables. One-time invitation tokens
+# (issue 17): RLS of their own (the invitee reads by the token's hash).
 from db.access_models import ACCESS_TABLES  # noqa: E402
+from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + ACCESS_TABLES
