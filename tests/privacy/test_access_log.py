@@ -217,3 +217,26 @@ def test_the_command_line_verifies_every_chain(org, monkeypatch):
     assert out["chains"][f"access:{org_id}"]["broken_id"] == str(first.id)
     res = CliRunner().invoke(app, ["privacy", "minors-expire"])
     assert res.exit_code == 0 and json.loads(res.output) == {"erased_reports": []}
+
+
+def test_postgres_keeps_the_log_per_organization_and_append_only(pg_engine):
+    """Row-level security: another organization's rows are invisible to the app role, and the app role can only
+    append (no UPDATE or DELETE on the table, so even the organization's own rows cannot be rewritten)."""
+    from sqlalchemy import text
+
+    engine = pg_engine
+    owner_a, owner_b = make_user(engine, name="Owner A"), make_user(engine, name="Owner B")
+    org_a, org_b = make_org(engine, owner_a), make_org(engine, owner_b)
+    for owner, org_id in ((owner_a, org_a), (owner_b, org_b)):
+        add_member(engine, owner, org_id, make_user(engine, name="Member"), "viewer")
+        with context(engine, owner, org_id) as ctx:
+            list_members(ctx)
+    with context(engine, owner_b, org_b) as ctx:
+        assert {r.org_id for r in ctx.session.exec(select(PersonalDataAccess)).all()} == {org_b}
+        with pytest.raises(Exception, match="new row violates row-level security"):
+            with ctx.session.begin_nested():
+                access_log.append(ctx.session, org_id=org_a, viewer_id=owner_b.id, viewer_role="owner",
+                                  action="view", resource="members", subjects=[owner_a.id], at=AT)
+    for stmt in ("UPDATE personal_data_access SET action = 'export'", "DELETE FROM personal_data_access"):
+        with pytest.raises(Exception, match="permission denied"), context(engine, owner_b, org_b) as ctx:
+            ctx.session.execute(text(stmt))
