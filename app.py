@@ -50,6 +50,14 @@ with database_errors(), person_session() as (session, user):
     onboarding = needs_onboarding(session, user, get_settings().privacy_policy_version)
     orgs = [] if onboarding else memberships_of(session, user)
     display_name = user.name or user.email or ""
+    suspended = user.suspended_at is not None  # reported as possibly under 18 (core.privacy.minors)
+
+if suspended:  # signed in, but nothing to open: every service refuses them too (core.context.Context.require)
+    with st.sidebar:
+        if st.button(tr("sidebar.sign_out"), icon=":material/logout:", key="sidebar_sign_out"):
+            sign_out()
+    st.warning(tr("privacy.minor.suspended_notice"), icon=":material/block:")
+    st.stop()
 
 if onboarding:
     nav = st.navigation([page("onboarding", default=True)])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import typer
 
 from cli import (
+    access_log,
     admin,
     assistant,
     breaches,
@@ -37,6 +38,7 @@ breaches.register(app)
 records.register(app)
 assistant.register(app)
 retention.register(app)
+access_log.register(app)
 
 
 def main() -> None:

@@ -20,6 +20,11 @@ class Context:
     clock: Clock = field(default_factory=SystemClock)
 
     def require(self, permission: Permission) -> None:
+        if getattr(self.user, "suspended_at", None) is not None:
+            # a person reported as possibly under 18 acts on nothing until the DPO decides (core.privacy.minors)
+            from core.errors import PermissionDenied
+
+            raise PermissionDenied(permission.value, "suspended")
         require(self.role, permission)
 
     @property

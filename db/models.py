@@ -58,6 +58,9 @@ class User(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=5, sa_column_kwargs=tag(PD.ACCOUNT))
     adult_confirmed_at: datetime | None = Field(
         default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.CONSENT))
+    # reported as possibly under 18 (core.privacy.minors): every permission is refused until the DPO decides
+    suspended_at: datetime | None = Field(
+        default=None, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.ACCOUNT))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.ACCOUNT))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.ACCOUNT))
     version: int = Field(default=1, sa_column_kwargs=tag(PD.NONE))
@@ -201,3 +204,7 @@ from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
 TENANT_TABLES = TENANT_TABLES + BREACH_TABLES
 # Processors and third parties, change notices, the log of transfers abroad (issue 15).
 from db.processor_models import PROCESSOR_TABLES  # noqa: E402,F401
+# The access log, impact assessments and minor reports (issue 15): tenant tables.
+from db.access_models import ACCESS_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + ACCESS_TABLES

@@ -223,11 +223,14 @@ class AppAccess:
     insert: bool = True
     update: bool = True   # column-level UPDATE on every column but the keys (`id`, `org_id`)
     delete: bool = False  # only through cbam_delete(), by id, version and the acting organization
+    frozen: tuple[str, ...] = ()  # columns the app role may not update (set on the operator session only)
 
 
 APP_ACCESS: dict[str, AppAccess] = {
     "organization": AppAccess(),
-    "app_user": AppAccess(),
+    # a suspension (core.privacy.minors) is set and lifted on the operator session: the suspended person's own
+    # session (app_user_update: id = cbam_user()) must not be able to lift it
+    "app_user": AppAccess(frozen=("suspended_at",)),
     "membership": AppAccess(),  # removing a member sets its status; the row stays
     "consent_record": AppAccess(update=False),
     "audit_event": AppAccess(update=False),  # append-only
@@ -265,6 +268,10 @@ APP_ACCESS: dict[str, AppAccess] = {
     "data_transfer": AppAccess(update=False),
     # migration 0023: the app role reads scheduled policy versions; drafts and writes go through the operator
     "policy_version": AppAccess(insert=False, update=False),
+    # issue 15 (migration 0024)
+    "personal_data_access": AppAccess(update=False),  # append-only, hash-chained
+    "privacy_impact_assessment": AppAccess(delete=True),  # deleted only once kept three years (PIPL Art 56)
+    "minor_report": AppAccess(),
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 
@@ -277,7 +284,7 @@ def app_grants_sql(tables: tuple[str, ...] | None = None) -> list[str]:
         stmts += [f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {table} FROM {APP_ROLE}",
                   f"GRANT {'SELECT, INSERT' if access.insert else 'SELECT'} ON {table} TO {APP_ROLE}"]
         if access.update:
-            keys = ", ".join(f"'{k}'" for k in KEY_COLUMNS)
+            keys = ", ".join(f"'{k}'" for k in (*KEY_COLUMNS, *access.frozen))
             stmts.append(f"""
 DO $$ DECLARE cols text; BEGIN
   SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO cols

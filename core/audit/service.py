@@ -254,6 +254,9 @@ def list_events(ctx, flt: AuditFilter | None = None, *, limit: int = 200, offset
     rows = ctx.session.exec(
         select(AuditEvent).where(*conds).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)
     ).all()
+    from core.privacy.access_log import record_access
+
+    record_access(ctx, "audit_log", [e.actor_id for e in rows])  # the access log (issue 15)
     if str(ctx.role) == Role.DPO.value:
         return [_redacted(e) for e in rows], int(total)
     return list(rows), int(total)

@@ -110,6 +110,9 @@ def list_members(ctx: Context) -> list[MemberView]:
         select(Membership, User).join(User, Membership.user_id == User.id, isouter=True)
         .where(Membership.org_id == ctx.tenant, Membership.status != "removed").order_by(Membership.created_at)
     ).all()
+    from core.privacy.access_log import record_access
+
+    record_access(ctx, "members", [u.id for _m, u in rows if u is not None])  # the access log (issue 15)
     return [MemberView(m.id, (u.email if u and u.email else m.invited_email), u.name if u else None, m.role,
                        m.status, m.version, m.created_at) for m, u in rows]
 

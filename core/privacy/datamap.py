@@ -51,6 +51,8 @@ REASON_SECURITY = "reason.security_log"
 REASON_HOLD = "reason.legal_hold"
 REASON_BREACH = "reason.breach_record"
 REASON_TRANSFER = "reason.transfer_count"
+REASON_ACCESS_LOG = "reason.access_log"
+REASON_MINOR = "reason.minor_report"
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,12 @@ _BREACH = Rule("purpose.breach_notification", BASIS_LEGAL, RET_AUDIT, INCLUDE, P
 # removes the link to the person (user_id), the keyed digest keeps them counted once
 _TRANSFER = Rule("purpose.transfer_register", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_TRANSFER)
 _TRANSFER_DIGEST = Rule("purpose.transfer_register", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_TRANSFER)
+# who viewed or exported whose data (issue 15): an audit log of reads, kept like the audit log (policy §9)
+_ACCESS = Rule("purpose.access_log", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_ACCESS_LOG)
+_ACCESS_AT = Rule("purpose.access_log", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_TIMESTAMP)
+# a report that a member may be under 18 (policy §10; PIPL Art 31): kept as proof of what was done
+_MINOR = Rule("purpose.minor_protection", BASIS_LEGAL, RET_AUDIT, INCLUDE, PSEUDONYMISE, REASON_MINOR)
+_MINOR_AT = Rule("purpose.minor_protection", BASIS_LEGAL, RET_AUDIT, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 _EVIDENCE_AT = Rule("purpose.cbam_reporting", BASIS_CONTRACT, RET_ORG_RECORD, INCLUDE, EXEMPT, REASON_TIMESTAMP)
 
 # Explicit rules per (table, column). Author references (a nullable foreign key to app_user) follow `_AUTHOR`
@@ -120,6 +128,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("app_user", c): _ACCOUNT for c in ("issuer", "subject", "email", "name", "phone", "language",
                                            "created_at", "updated_at")},
     ("app_user", "adult_confirmed_at"): _CONSENT,
+    ("app_user", "suspended_at"): _ACCOUNT,
     **{("consent_record", c): _CONSENT for c in ("user_id", "kind", "policy_version", "age_confirmed",
                                                  "accepted_at", "granted", "notice_version")},
     **{("membership", c): _MEMBER for c in ("user_id", "invited_email", "status")},
@@ -150,6 +159,12 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("breach_notice", c): _BREACH for c in ("recipient", "recipient_user_id")},
     ("data_transfer", "user_id"): _TRANSFER,
     ("data_transfer", "person_digest"): _TRANSFER_DIGEST,
+    ("personal_data_access", "viewer"): _ACCESS,
+    ("personal_data_access", "subjects"): _ACCESS,
+    ("personal_data_access", "at"): _ACCESS_AT,
+    ("minor_report", "user_id"): _MINOR,
+    ("minor_report", "reason"): _MINOR,
+    ("minor_report", "reported_at"): _MINOR_AT,
 }
 
 

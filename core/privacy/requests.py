@@ -187,6 +187,9 @@ def list_requests(ctx: Context, *, status: str | None = None, type: str | None =
     if type:
         q = q.where(PrivacyRequest.type == type)
     rows = list(ctx.session.exec(q))
+    from core.privacy.access_log import record_access
+
+    record_access(ctx, "privacy_requests", [r.requester_user_id for r in rows])  # the access log (issue 15)
     today = local_day(ctx.clock.now())
     if overdue:
         rows = [r for r in rows if r.status in OPEN and days_left(r, today) < 0]

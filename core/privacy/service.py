@@ -65,15 +65,35 @@ def _controller_scope(session: Session, actor: User, subject_email: str) -> set[
 
 
 def export_for(session: Session, *, subject_email: str, actor: User, at: datetime) -> ExportResult:
-    if (actor.email or "").lower() != subject_email.strip().lower():
-        require_dpo_for(session, actor, subject_email)
-        scope = _controller_scope(session, actor, subject_email)
-        if scope:
-            from core.privacy.subject import subject_in_orgs
+    if (actor.email or "").lower() == subject_email.strip().lower():
+        return build_export(session, subject_email, actor_id=actor.id, at=at)
+    require_dpo_for(session, actor, subject_email)
+    scope = _controller_scope(session, actor, subject_email)
+    if scope:
+        from core.privacy.subject import subject_in_orgs
 
-            return build_export(session, subject_email, actor_id=actor.id, at=at,
-                                subject=subject_in_orgs(session, subject_email, scope))
-    return build_export(session, subject_email, actor_id=actor.id, at=at)
+        return build_export(session, subject_email, actor_id=actor.id, at=at,
+                            subject=subject_in_orgs(session, subject_email, scope))
+    result = build_export(session, subject_email, actor_id=actor.id, at=at)
+    _log_export(session, actor=actor, subject_email=subject_email, at=at)
+    return result
+
+
+def _log_export(session: Session, *, actor: User, subject_email: str, at: datetime) -> None:
+    """A DPO's export of someone else's data goes into the access log of each organization of theirs the person
+    belongs to (issue 15). A logging failure does not undo the export (savepoint)."""
+    from core.privacy import access_log
+
+    try:
+        subject = find_subject(session, subject_email)
+        if subject.user_id is None:
+            return  # a third party without an account: nobody to show the entry to
+        for org_id in sorted(dpo_orgs(session, actor) & subject.org_ids, key=str):
+            with session.begin_nested():
+                access_log.append(session, org_id=org_id, viewer_id=actor.id, viewer_role="dpo", action="export",
+                                  resource="privacy_export", subjects=[subject.user_id], at=at)
+    except Exception:  # noqa: BLE001
+        access_log.log.warning("access log: could not record an export", exc_info=True)
 
 
 def erase_for(session: Session, *, subject_email: str, actor: User, at: datetime, dry_run: bool = False,

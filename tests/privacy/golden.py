@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 from core.privacy.datamap import data_map, entries_by_table
 from core.privacy.registers.transfers import record_transfer
+from db.access_models import ImpactAssessment, MinorReport
 from db.assistant_models import AssistantInteraction, AssistantSetting
 from db.breach_models import Breach, BreachNotice
 from db.exchange_models import CustomerRequest
@@ -90,6 +91,13 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
         link_file(ctx, file_id=res.file.id, period_id=period.id, entity_type="period", entity_id=period.id,
                   field_name="period")
     sign_off(engine, org, period.id, submitter=p.user, approver=owner)
+    # the access log (issue 15): the person views the members (they are the viewer), the owner views them (they
+    # are shown)
+    from core.organizations import list_members
+
+    for viewer in (p.user, owner):
+        with context(engine, viewer, org) as ctx:
+            list_members(ctx)
     now = datetime(2026, 11, 20, 9, tzinfo=UTC)
     with scoped_session(Scope(), owner_engine(engine)) as s:
         s.execute(update(User).where(User.id == p.user.id).values(phone=p.phone))
@@ -126,6 +134,10 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
                            recipient_user_id=p.user.id, language="en", due_at=now, status="sent", sent_at=now))
         # the AI helper's transfer log, through the function its provider path writes it with
         record_transfer(s, org_id=org, user_id=p.user.id, recipient="test-model", at=now)
+        s.add(MinorReport(org_id=org, user_id=p.user.id, reason=f"{p.name} wrote that they are 16",
+                          reported_at=now, answer_due_on=date(2026, 12, 4), status="adult", decided_at=now))
+        s.add(ImpactAssessment(org_id=org, title="Customer contacts abroad", trigger="cross_border",
+                               assessed_on=date(2026, 11, 20)))
         s.flush()
         # every author reference in the organization's rows points at the person
         for name, entries in entries_by_table().items():
@@ -136,7 +148,7 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
             if authors and where is not None:
                 s.execute(update(table).where(where).values({c: p.user.id for c in authors}))
         s.execute(update(User).where(User.id == p.user.id).values(language="en",
-                                                                   adult_confirmed_at=now))
+                                                                   adult_confirmed_at=now, suspended_at=now))
     return p
 
 
