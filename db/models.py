@@ -193,8 +193,10 @@ TENANT_TABLES = TENANT_TABLES + ASSISTANT_TABLES
 # Security events, legal holds, the retention run log and organization cancellations (issue 15): a plain import,
 # safe when db.retention_models is imported first.
 import db.retention_models  # noqa: E402,F401
+
 # The breach register (issue 15): kept in the operator's organization, tenant RLS (see db.breach_models).
 from db.breach_models import BREACH_TABLES  # noqa: E402
+
 # Policy versions (issue 15): platform-wide, no personal data; RLS of their own (db.rls.consent_sql).
 from db.consent_models import CONSENT_TABLES  # noqa: E402,F401
 
@@ -203,8 +205,8 @@ from db.invitation_models import INVITATION_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + BREACH_TABLES
 # Processors and third parties, change notices, the log of transfers abroad (issue 15).
-from db.processor_models import PROCESSOR_TABLES  # noqa: E402,F401
 # The access log, impact assessments and minor reports (issue 15): tenant tables.
 from db.access_models import ACCESS_TABLES  # noqa: E402
+from db.processor_models import PROCESSOR_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + ACCESS_TABLES

@@ -6,6 +6,7 @@ from core.approval import set_four_eyes_approval
 from core.organizations import INDUSTRIES, OrganizationData, get_organization, update_organization
 from ui.forms import field_error, form_error, prefill, reload_record, run_action
 from ui.navigation import guard
+from ui.privacy import cancellation_owner
 from ui.state import context, labels, tr
 
 guard("organization")
@@ -68,3 +69,6 @@ if editable:
                     set_four_eyes_approval(c, enabled=four_eyes, expected_version=org.version)
 
             run_action("org_four_eyes", _switch, "common.saved")
+
+# cancelling the organization (owners only; the control draws nothing for other roles): ui/privacy
+cancellation_owner.render()

@@ -19,8 +19,8 @@ from core.privacy import controller, requests
 from core.privacy.erasure import replay_erasures
 from core.privacy.service import approve_erasure, erase_for, export_for, person_by_email
 from core.settings import get_settings
-from db.models import AuditEvent
 from db.exchange_models import CustomerRequest
+from db.models import AuditEvent
 from db.reporting_models import Customer
 from db.session import Scope, get_engine, scoped_session
 from tests.factories import add_member, context, make_customer, make_org, make_user

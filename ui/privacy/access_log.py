@@ -50,7 +50,7 @@ def _access_log() -> None:
         tr("privacy.access.col.resource"): tr(f"privacy.access.resource.{r.resource}"),
         tr("privacy.access.col.people"): ", ".join(names.get(s, s) for s in r.people),
         tr("privacy.access.col.seq"): r.seq,
-    } for r in rows], hide_index=True, use_container_width=True)
+    } for r in rows], hide_index=True, width="stretch")
 
 
 def _pia_fields(prefix: str, values: dict) -> impact.ImpactData:
@@ -82,7 +82,7 @@ def _assessments() -> None:
             tr("privacy.pia.field.risk_level"): tr(f"privacy.pia.risk.{p.risk_level}"),
             tr("privacy.pia.field.assessed_on"): p.assessed_on.isoformat(),
             tr("privacy.pia.version"): p.version, tr("privacy.pia.keep_until"): impact.keep_until(p).isoformat(),
-        } for p in pias], hide_index=True, use_container_width=True)
+        } for p in pias], hide_index=True, width="stretch")
     else:
         st.info(tr("privacy.pia.none"))
     with st.expander(tr("privacy.pia.new")):
@@ -113,7 +113,7 @@ def _assessments() -> None:
         st.dataframe([{tr("privacy.pia.version"): v.version, tr("privacy.access.col.at"): v.at.strftime("%Y-%m-%d %H:%M"),
                        tr("privacy.pia.field.title"): v.values.get("title", ""),
                        tr("privacy.pia.field.risk_level"): tr(f"privacy.pia.risk.{v.values.get('risk_level', 'medium')}")}
-                      for v in versions], hide_index=True, use_container_width=True)
+                      for v in versions], hide_index=True, width="stretch")
     until = impact.keep_until(pia)
     if today < until:
         st.caption(tr("privacy.pia.kept_until", until=until.isoformat()))
@@ -156,7 +156,7 @@ def _minor_reports() -> None:
                    tr("privacy.minor.col.person"): names.get(str(r.user_id), "—"),
                    tr("privacy.minor.col.status"): tr(f"privacy.minor.status.{r.status}"),
                    tr("privacy.minor.col.due"): r.answer_due_on.isoformat()} for r in reports],
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
     open_reports = {r.id: r for r in reports if r.status == minors.SUSPENDED}
     if not open_reports:
         return

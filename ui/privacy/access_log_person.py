@@ -27,4 +27,4 @@ def render() -> None:
         tr("privacy.access.col.role"): tr(f"role.{r.viewer_role}") if r.viewer_role else "",
         tr("privacy.access.col.action"): tr(f"privacy.access.action.{r.action}"),
         tr("privacy.access.col.resource"): tr(f"privacy.access.resource.{r.resource}"),
-    } for r in rows], hide_index=True, use_container_width=True)
+    } for r in rows], hide_index=True, width="stretch")

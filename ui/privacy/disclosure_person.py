@@ -18,6 +18,6 @@ def render() -> None:
     with person_session() as (s, _user):
         table = reg.disclosure_table(s, language, local_day(SystemClock().now()))
     if table:
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.info(tr("privacy.disclosure.none"))

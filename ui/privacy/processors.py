@@ -61,7 +61,7 @@ def _registry_section(today) -> None:  # noqa: ANN001
         sent = reg.notices(ctx.session)
     st.subheader(tr("privacy.processors.public"))
     if table:
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.info(tr("privacy.processors.none"))
         if st.button(tr("privacy.processors.seed"), key="pp_seed"):
@@ -85,7 +85,7 @@ def _registry_section(today) -> None:  # noqa: ANN001
                 tr("privacy.processors.col.mechanism"): tr(f"privacy.mechanism.{v.mechanism}"),
                 tr("privacy.processors.col.note"): (tr("privacy.records.state.removed") + " · " if v.removed else "")
                 + v.change_note,
-            } for v in vs], hide_index=True, use_container_width=True)
+            } for v in vs], hide_index=True, width="stretch")
 
     # -- add ----------------------------------------------------------------------------------------------------------
     with st.expander(tr("privacy.processors.add")):

@@ -4,7 +4,7 @@ plain tenant policy (org_id = cbam_org()) hides them from every other organizati
 follow db.rls.APP_ACCESS (column-level UPDATE, no DELETE: a register is never emptied)
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from db import rls
 TABLES = ("breach", "breach_notice")
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ owners (`processor_notice`) and the log of personal data sent abroad (`data_tran
 transfer register); on PostgreSQL row-level security and the app role's grants for the three
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from db import rls
 TABLES = ("processor_version", "processor_notice", "data_transfer")
 
 revision = "0022"
-down_revision = "0019"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

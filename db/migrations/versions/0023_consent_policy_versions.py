@@ -4,7 +4,7 @@ notice period). On PostgreSQL the ledger stays append-only (SELECT, INSERT for t
 reads scheduled policy versions only.
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0022
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 from db import rls
 
 revision = "0023"
-down_revision = "0019"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

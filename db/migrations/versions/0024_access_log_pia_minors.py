@@ -4,7 +4,7 @@ suspension (`app_user.suspended_at`, which the app role may not update); on Post
 new tables (tenant tables)
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0023
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 from db import rls
 
 revision = "0024"
-down_revision = "0019"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

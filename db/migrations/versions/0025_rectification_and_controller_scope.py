@@ -2,7 +2,7 @@
 the correction a person asks for; an erasure-ledger entry records the organization an erasure was limited to
 
 Revision ID: 0025
-Revises: 0019
+Revises: 0024
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 from db import rls
 
 revision = "0025"
-down_revision = "0019"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
