@@ -39,9 +39,8 @@ if not providers and not local_mode_refused():
 with database_errors():  # no SQL or traceback ever reaches the browser (see ui/errors.py)
     signed_in = sign_in_oidc(providers) if providers else sign_in_local()
 if not signed_in:
-    # The sign-in form is the whole screen. A run that ends without st.navigation makes Streamlit fall back to its
-    # own discovery of pages/ and list every file in the sidebar: register the pages, hidden, before stopping (none
-    # runs). Registered, a link to a page (with its filters) keeps its address, and signing in lands on it.
+    # The sign-in form is the whole screen: the pages are registered, hidden, before stopping (none runs), so a
+    # link to a page (with its filters) keeps its address, and signing in lands on it.
     st.navigation([page(name, default=name == "home") for name in PAGES], position="hidden")
     st.stop()
 

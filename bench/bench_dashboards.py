@@ -148,7 +148,7 @@ def render_times(page: str, renders: int) -> tuple[float, list[float]]:
     at.session_state["lang"] = "en"
     at.session_state["lang_chosen"] = True
     at.run()
-    at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    at.switch_page(str(ROOT / "views" / f"{page}.py"))
     t = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t

@@ -109,7 +109,7 @@ def main() -> None:
     at.session_state["lang_chosen"] = True
     at.run()
     PagesManager.uses_pages_directory = False  # as a running server after its first st.navigation
-    at.switch_page(str(ROOT / "pages" / "shipments.py"))
+    at.switch_page(str(ROOT / "views" / "shipments.py"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     times = []
@@ -131,7 +131,7 @@ def main() -> None:
 
     # the other pages of the same period, which read all of its shipments' totals (live results, findings)
     for name in ("reporting", "processes", "precursors", "emissions", "costs"):
-        at.switch_page(str(ROOT / "pages" / f"{name}.py"))
+        at.switch_page(str(ROOT / "views" / f"{name}.py"))
         t0 = time.perf_counter()
         at.run()
         first = time.perf_counter() - t0

@@ -23,7 +23,7 @@ def test_every_setting_is_documented(name):
 @pytest.mark.parametrize("page", list(PAGES) + ["onboarding"])
 def test_every_page_is_in_the_readme(page):
     assert f"(`{page}`)" in README
-    assert (ROOT / "pages" / f"{page}.py").is_file()
+    assert (ROOT / "views" / f"{page}.py").is_file()
 
 
 @pytest.mark.parametrize("role", [r.value for r in ROLES])

@@ -8,7 +8,7 @@ import streamlit as st
 from core.access import pages_for
 from ui.state import tr
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent.parent / "views"
 
 # name → (Material icon); titles come from the catalogs as "page.<name>"
 ICONS = {
@@ -66,9 +66,8 @@ def pages_for_role(role, *, has_org: bool) -> dict[str, list[st.Page]]:
 def guard(name: str) -> None:
     """First line of every page: stop unless the acting role may open it.
 
-    st.navigation registers only the allowed pages, but Streamlit's legacy `pages/` discovery can run a page
-    file directly on the very first request a fresh server process receives (before any session has called
-    st.navigation). The services refuse anyway; this keeps such a run from drawing anything.
+    st.navigation registers only the allowed pages (the files live in views/, so Streamlit's legacy `pages/`
+    discovery never runs one without app.py); this also stops a page opened by a role that may not open it.
     """
     from ui.state import acting
 

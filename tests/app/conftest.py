@@ -63,7 +63,7 @@ def open_app(role: str | None, lang: str = "en", page: str | None = None) -> App
     at.session_state["lang_chosen"] = True  # as if chosen in the sidebar: beats the demo person's preference
     at.run()
     if page:
-        at.switch_page(str(Path(APP).parent / "pages" / f"{page}.py"))
+        at.switch_page(str(Path(APP).parent / "views" / f"{page}.py"))
         at.run()
     return at
 

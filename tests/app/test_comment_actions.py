@@ -30,7 +30,7 @@ def _steel(at):
 def _open(role, page, lang="en"):
     at = open_app(role, lang)
     owner, steel = _steel(at)
-    at.switch_page(APP.replace("app.py", f"pages/{page}.py"))
+    at.switch_page(APP.replace("app.py", f"views/{page}.py"))
     at.run()
     assert not at.exception
     return at, owner, steel

@@ -8,7 +8,7 @@ import pytest
 from core.i18n import t
 from tests.app.conftest import APP, open_app
 
-PAGE = str(Path(APP).parent / "pages")
+PAGE = str(Path(APP).parent / "views")
 
 
 def test_emissions_filters_are_written_to_the_url(demo_data):

@@ -105,4 +105,4 @@ def test_supplier_template_creates_a_precursor(demo_data):
 def test_roles_without_data_edit_cannot_open_the_page(demo_data, role):
     at = open_app(role, "en")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page(APP.replace("app.py", "pages/data_import.py"))
+        at.switch_page(APP.replace("app.py", "views/data_import.py"))

@@ -249,7 +249,7 @@ def test_a_comment_links_to_its_row_and_the_row_is_marked(demo_data):
     for part in links[0].proto.query_string.split("&"):
         k, v = part.split("=", 1)
         target.query_params[k] = v
-    target.switch_page(APP.replace("app.py", "pages/precursors.py"))
+    target.switch_page(APP.replace("app.py", "views/precursors.py"))
     target.run()
     assert any(t("entry.focus", "en", row=t("entry.row", "en", n=1), field=t("entry.see_direct", "en")) == i.value
                for i in target.info), [i.value for i in target.info]

@@ -93,7 +93,7 @@ def test_removed_member_loses_access_on_next_action(demo_data):
     assert at.title[0].value == t("home.title", "en")
     assert t("home.no_organization", "en") in [i.value for i in at.info]
     with pytest.raises(ValueError):  # and the page is gone from the viewer's navigation
-        at.switch_page(APP.replace("app.py", "pages/installations.py"))
+        at.switch_page(APP.replace("app.py", "views/installations.py"))
 
 
 def test_first_sign_in_onboards_then_creates_organization(tmp_path, monkeypatch):
@@ -178,7 +178,7 @@ def test_reporting_workflow_from_submit_to_frozen_snapshot(demo_data):
         steel = _org_of(s, "Demo Steel Co., Ltd.").id
     owner.selectbox(key="sidebar_org").set_value(steel)
     owner.run()
-    owner.switch_page(APP.replace("app.py", "pages/reporting.py"))
+    owner.switch_page(APP.replace("app.py", "views/reporting.py"))
     owner.run()
     owner.button(key="rep_reporting.approve").click()
     owner.run()

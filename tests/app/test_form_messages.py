@@ -29,7 +29,7 @@ def test_reopen_without_a_reason_highlights_the_reason(demo_data):
             alu = s.exec(select(Organization).where(Organization.name_en == "Demo Aluminium Co., Ltd.")).one().id
         at.selectbox(key="sidebar_org").set_value(alu)
         at.run()
-        at.switch_page(APP.replace("app.py", "pages/reporting.py"))
+        at.switch_page(APP.replace("app.py", "views/reporting.py"))
         at.run()
         at.text_input(key="rep_reason").set_value("  ")
         at.get("form_submit_button")[-1].click()

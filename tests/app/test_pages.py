@@ -33,7 +33,7 @@ def test_pages_a_role_may_not_use_are_not_registered(demo_data, role):
     at = open_app(role, "en")
     for page in set(PAGES) - set(pages_for(role)):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(APP.replace("app.py", f"pages/{page}.py"))
+            at.switch_page(APP.replace("app.py", f"views/{page}.py"))
 
 
 def test_sign_in_screen_offers_every_demo_role(demo_data):

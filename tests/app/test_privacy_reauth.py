@@ -35,7 +35,7 @@ def _open(auth_time: float) -> AppTest:
     at.session_state["lang"] = "en"
     at.session_state["lang_chosen"] = True
     at.run()
-    at.switch_page(str(Path(APP).parent / "pages" / "my_data.py"))
+    at.switch_page(str(Path(APP).parent / "views" / "my_data.py"))
     at.run()
     return at
 

@@ -75,7 +75,7 @@ def test_no_empty_or_untranslated_chinese():
 
 def test_every_literal_key_used_in_code_exists():
     used = set()
-    for folder in ("app.py", "pages", "ui", "core"):
+    for folder in ("app.py", "views", "ui", "core"):
         for path in ([ROOT / folder] if folder.endswith(".py") else (ROOT / folder).rglob("*.py")):
             if "access" in path.parts:
                 continue  # permission names (e.g. "audit.view") are identifiers, not messages

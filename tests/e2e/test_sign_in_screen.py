@@ -1,5 +1,5 @@
-"""The first screen after a server start is the sign-in form alone: no list of the files in pages/ (Streamlit's
-own discovery, which a run that stops before st.navigation falls back to) and one demo banner."""
+"""The first screen after a server start is the sign-in form alone: no list of page files (Streamlit's legacy
+discovery of a pages/ folder), one demo banner; a shared link to a page with filters lands there after sign-in."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -44,6 +44,7 @@ def test_a_link_with_filters_lands_on_its_page_after_signing_in(open_page: Calla
 
     page = open_page("en-US")
     page.goto(fresh_app.url + "/costs?quarter=2")  # a link a colleague shared, opened in a new tab
+    fresh_app.wait_idle(page)
     expect(page.get_by_role("heading", name=t("login.title", "en"))).to_be_visible()
     page.locator('[data-testid="stRadio"]').get_by_text(DEMO_USERS[0].name).click()
     page.get_by_role("button", name=t("login.local_sign_in", "en")).click()

@@ -99,7 +99,7 @@ for note in notes:
     with st.container(border=True):
         st.markdown(tr(note.key, **note.params))
         if note.page:
-            st.page_link(f"pages/{note.page}.py", label=tr("home.go_to", page=tr(f"page.{note.page}")),
+            st.page_link(f"views/{note.page}.py", label=tr("home.go_to", page=tr(f"page.{note.page}")),
                          icon=":material/arrow_forward:")
 
 st.subheader(tr("home.next_steps"))
@@ -109,5 +109,5 @@ for step in steps:
         st.markdown(f"{icon} **{tr(f'home.step.{step.key}')}**")
         st.caption(tr(f"home.step.{step.key}.hint"))
         if not step.done and step.page:
-            st.page_link(f"pages/{step.page}.py", label=tr("home.go_to", page=tr(f"page.{step.page}")),
+            st.page_link(f"views/{step.page}.py", label=tr("home.go_to", page=tr(f"page.{step.page}")),
                          icon=":material/arrow_forward:")

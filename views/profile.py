@@ -45,4 +45,4 @@ st.dataframe(
     hide_index=True, width="stretch")
 
 # the rights hub: export, requests, objections (issue 14)
-st.page_link("pages/my_data.py", label=tr("page.my_data"), icon=":material/shield_person:")
+st.page_link("views/my_data.py", label=tr("page.my_data"), icon=":material/shield_person:")

@@ -72,7 +72,7 @@ with tabs[0]:
 
     # -- correct my data (guided rectification) --------------------------------------------------------------------------
     st.subheader(tr("privacy.rectify.title"))
-    st.page_link("pages/profile.py", label=tr("privacy.rectify.account"), icon=":material/person:")
+    st.page_link("views/profile.py", label=tr("privacy.rectify.account"), icon=":material/person:")
     st.caption(tr("privacy.rectify.email"))
     with operator_session() as s:
         held = rectification.held_values(s, a.user_id, lang())
