@@ -10,7 +10,7 @@ import typer
 from core.errors import DomainError
 from core.i18n import t
 
-ai_app = typer.Typer(help="Switch the AI service of the AI helper on or off for an organization.",
+ai_app = typer.Typer(help="The AI helper: switch its AI service per organization; the AI-improvement review set.",
                      no_args_is_help=True)
 ORG = typer.Option(..., "--org", help="The organization: its id, or its English or Chinese name.")
 AS = typer.Option(..., "--as", help="Email of the acting member; their role decides what is allowed.")
