@@ -24,6 +24,7 @@ def _isolated_settings(tmp_path, monkeypatch) -> Iterator[None]:
     """Every test gets its own data directory and fresh settings; nothing touches the project's data/."""
     monkeypatch.setenv("CBAM_DATA_DIR", str(tmp_path / "data"))
     for var in ("DATABASE_URL", "MIGRATION_DATABASE_URL", "CBAM_ALLOW_LOCAL_LOGIN", "CBAM_ENV", "CBAM_AUDIT_KEY",
+                "CBAM_OPERATOR_ORG_ID",
                 "CBAM_AUDIT_ANCHOR_DIR"):
         monkeypatch.delenv(var, raising=False)
     get_settings.cache_clear()

@@ -145,3 +145,14 @@ def sign_off(engine, org_id: uuid.UUID, period_id: uuid.UUID, *, submitter: User
             p = start_review(ctx, period_id=period_id, expected_version=p.version)
     with context(engine, approver, org_id) as ctx:
         return approve_period(ctx, period_id=period_id, expected_version=p.version)
+
+
+def make_operator(org_id: uuid.UUID) -> None:
+    """Name `org_id` the platform operator's organization (CBAM_OPERATOR_ORG_ID): its DPO keeps the platform's
+    policies, processor registry and breach register. tests/conftest.py clears the setting after every test."""
+    import os
+
+    from core.settings import get_settings
+
+    os.environ["CBAM_OPERATOR_ORG_ID"] = str(org_id)
+    get_settings.cache_clear()

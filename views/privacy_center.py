@@ -3,10 +3,11 @@ pause/resume, extension and refusal with a reason; the register as CSV."""
 import streamlit as st
 
 from core.privacy import requests
+from core.privacy.operator import is_operator
 from ui.forms import form_error, run_action
 from ui.navigation import guard
 from ui.privacy import access_log, breaches, policies, processors, retention
-from ui.state import context, labels, lang, tr
+from ui.state import acting, context, labels, lang, tr
 
 guard("privacy_center")
 TABS = ("requests", "retention", "breaches", "processors", "policies", "access_log")
@@ -147,8 +148,12 @@ with tabs[0]:
     st.download_button(tr("privacy.center.register_csv"), register, file_name="privacy-requests.csv", mime="text/csv",
                        key="pc_register")
 
-# the other parts of the DPO's work, each rendered by its own module (ui/privacy/)
+# the other parts of the DPO's work, each rendered by its own module (ui/privacy/); the platform's own registers
+# (breaches, processors, policies) are changed only by the operator organization's DPO (core/privacy/operator.py)
+PLATFORM = (breaches.render, processors.render, policies.render)
 for tab, render in zip(tabs[1:], (retention.render, breaches.render, processors.render, policies.render,
                                   access_log.render), strict=True):
     with tab:
+        if render in PLATFORM and not is_operator(acting().org_id):
+            st.info(tr("privacy.error.not_operator"), icon=":material/info:")
         render()

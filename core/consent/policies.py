@@ -26,6 +26,7 @@ from core.errors import DomainError, NotFound, ValidationFailed
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Term, t
 from core.mail import Delivery, queue_mail
 from core.mail.outbox import NOT_CONFIGURED
+from core.privacy.operator import require_operator_dpo
 from core.records import snapshot
 from core.settings import get_settings
 from db.consent_models import PolicyVersion
@@ -167,7 +168,7 @@ def _validate(operator: Session, data: PolicyDraft, *, exclude: uuid.UUID | None
 
 
 def create_draft(ctx: Context, operator: Session, data: PolicyDraft) -> PolicyVersion:
-    ctx.require(Permission.PRIVACY_MANAGE)
+    require_operator_dpo(ctx)
     _validate(operator, data)
     now = ctx.clock.now()
     v = PolicyVersion(kind=data.kind, label=data.label.strip(), text_zh=data.text_zh.strip(),
@@ -181,7 +182,7 @@ def create_draft(ctx: Context, operator: Session, data: PolicyDraft) -> PolicyVe
 
 
 def _move(ctx: Context, operator: Session, version_id: uuid.UUID, src: str, dst: str, action: str) -> PolicyVersion:
-    ctx.require(Permission.PRIVACY_MANAGE)
+    require_operator_dpo(ctx)
     v = _get(operator, version_id)
     if v.status != src:
         raise DomainError("consent.error.wrong_status", status=Term(f"consent.status.{v.status}"))
@@ -217,7 +218,7 @@ def schedule(ctx: Context, operator: Session, version_id: uuid.UUID, effective_a
     """Schedule a reviewed version to take effect at `effective_at`, notifying every active person now. Refused
     when the notice is shorter than the kind's period (NOTICE_DAYS) or the version would not come after the last
     one scheduled."""
-    ctx.require(Permission.PRIVACY_MANAGE)
+    require_operator_dpo(ctx)
     v = _get(operator, version_id)
     if v.status != REVIEW:
         raise DomainError("consent.error.wrong_status", status=Term(f"consent.status.{v.status}"))

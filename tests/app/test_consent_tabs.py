@@ -14,6 +14,7 @@ from db.consent_models import PolicyVersion
 from db.models import User
 from db.session import Scope, get_engine, scoped_session
 from tests.app.conftest import visible_texts
+from tests.factories import make_operator
 from ui.state import Acting
 
 SCRIPT = """
@@ -31,6 +32,7 @@ def _run(module: str, lang: str):  # noqa: ANN202
     with scoped_session(Scope(), get_engine()) as s:
         dpo = s.exec(select(User).where(User.subject == "demo-dpo")).one()
         (org, role), *_ = memberships_of(s, dpo)
+    make_operator(org.id)  # the platform's policies are the operator's DPO's
     at = AppTest.from_string(SCRIPT.format(module=module), default_timeout=60)
     at.session_state["acting"] = Acting(dpo.id, dpo.issuer, dpo.subject, dpo.email, org.id, role)
     at.session_state["lang"] = lang

@@ -11,6 +11,7 @@ from core.organizations import memberships_of
 from db.models import User
 from db.processor_models import ProcessorVersion
 from db.session import Scope, get_engine, scoped_session
+from tests.factories import make_operator
 from ui.state import Acting
 
 
@@ -30,6 +31,8 @@ def _acting(subject: str) -> Acting:
     with scoped_session(Scope(), get_engine()) as s:
         u = s.exec(select(User).where(User.subject == subject)).one()
         org, role = memberships_of(s, u)[0]
+        if subject == "demo-dpo":
+            make_operator(org.id)  # the demo DPO's organization keeps the platform's registry here
         return Acting(u.id, u.issuer, u.subject, u.email, org.id, Role(role))
 
 

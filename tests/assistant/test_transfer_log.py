@@ -15,7 +15,7 @@ from db.models import ConsentRecord
 from db.processor_models import DataTransfer
 from db.session import Scope, scoped_session
 from tests.assistant.chat_server import ChatServer
-from tests.factories import add_member, context, make_user
+from tests.factories import add_member, context, make_operator, make_user
 from tests.privacy.golden import owner_engine
 
 pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
@@ -65,6 +65,7 @@ def test_a_service_the_registry_places_in_china_is_not_a_transfer_abroad(steel_o
     cfg = ProviderConfig(server.base_url, "test-key", "test-model", 5.0)
     dpo = make_user(s.engine, name="Officer")
     add_member(s.engine, s.owner, s.org, dpo, "dpo")
+    make_operator(s.org)
     with context(s.engine, dpo, s.org) as ctx:
         reg.add_processor(ctx, reg.ProcessorData(service="test-model", purpose_zh="AI助手", purpose_en="AI helper",
                                                  region="cn-north-1", abroad=False, mechanism="domestic"))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from core.clock import FixedClock
 from core.consent import policies as pol
 from db.session import Scope, scoped_session
-from tests.factories import add_member, context, make_org, make_user
+from tests.factories import add_member, context, make_operator, make_org, make_user
 from tests.privacy.golden import owner_engine
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -19,6 +19,7 @@ def make_dpo(engine):  # noqa: ANN001, ANN201
     org = make_org(engine, owner)
     dpo = make_user(engine, name="Officer")
     add_member(engine, owner, org, dpo, "dpo")
+    make_operator(org)  # the platform's policies are the operator's DPO's
     return owner, org, dpo
 
 

@@ -160,3 +160,21 @@ def test_a_draft_is_validated(sqlite_engine):
     with as_dpo(sqlite_engine, dpo, org) as (ctx, op), pytest.raises(ValidationFailed) as refused:
         pol.create_draft(ctx, op, pol.PolicyDraft(label="1.0", text_zh="", text_en="x", purposes=["nope"]))
     assert set(refused.value.errors) == {"label", "text_zh", "purposes"}  # 1.0 is the shipped baseline's label
+
+
+def test_a_customer_organizations_dpo_cannot_draft_the_platforms_policy(engine):
+    """Policy versions are the platform operator's: a DPO of another organization is refused."""
+    from core.errors import DomainError as _DomainError
+    from tests.consent.helpers import as_dpo, make_dpo
+    from tests.factories import add_member as _add
+    from tests.factories import make_org as _org
+    from tests.factories import make_user as _user
+
+    make_dpo(engine)  # the operator's organization
+    owner = _user(engine, name="Customer Owner")
+    org = _org(engine, owner, name_en="Customer Steel")
+    dpo = _user(engine, name="Customer Officer")
+    _add(engine, owner, org, dpo, "dpo")
+    with as_dpo(engine, dpo, org) as (ctx, op), pytest.raises(_DomainError) as e:
+        pol.create_draft(ctx, op, pol.PolicyDraft(kind=pol.PRIVACY_POLICY, label="9.9", text_zh="x", text_en="x"))
+    assert e.value.key == "privacy.error.not_operator"

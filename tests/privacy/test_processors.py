@@ -17,7 +17,7 @@ from core.settings import get_settings
 from db.models import AuditEvent, User
 from db.processor_models import ProcessorVersion
 from db.session import Scope, scoped_session
-from tests.factories import add_member, context, make_org, make_user
+from tests.factories import add_member, context, make_operator, make_org, make_user
 from tests.privacy.golden import owner_engine
 from tests.support.smtp_server import smtp_server
 
@@ -36,6 +36,7 @@ def dpo_org(engine):
     org = make_org(engine, owner)
     dpo = make_user(engine, name="Officer")
     add_member(engine, owner, org, dpo, "dpo")
+    make_operator(org)  # the processor registry is the operator's DPO's
     return engine, owner, org, dpo
 
 
@@ -185,3 +186,15 @@ def test_seeded_examples_are_marked_and_invent_nothing(dpo_org, monkeypatch):
     with _ctx(dpo_org) as ctx:  # the DPO's change confirms an example as it stands
         confirmed = reg.change_processor(ctx, rows[0].processor_key, reg.ProcessorData.of(rows[0]))
     assert confirmed.version == 2 and not confirmed.example
+
+
+def test_a_customer_organizations_dpo_cannot_change_the_platforms_registry(dpo_org):
+    """The registry is the platform operator's: a DPO of any other organization is refused."""
+    engine, _owner, _org, _dpo = dpo_org
+    other_owner = make_user(engine, name="Other Owner")
+    other = make_org(engine, other_owner, name_en="Customer Steel")
+    other_dpo = make_user(engine, name="Customer Officer")
+    add_member(engine, other_owner, other, other_dpo, "dpo")
+    with context(engine, other_dpo, other) as ctx, pytest.raises(DomainError) as e:
+        reg.add_processor(ctx, reg.ProcessorData(service="Rogue AI", purpose_zh="x", purpose_en="x"))
+    assert e.value.key == "privacy.error.not_operator"

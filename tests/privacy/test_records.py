@@ -16,7 +16,7 @@ from core.i18n import t
 from core.privacy.datamap import data_map
 from core.privacy.registers import processors as reg
 from core.privacy.registers import records
-from tests.factories import add_member, context, make_org, make_user
+from tests.factories import add_member, context, make_operator, make_org, make_user
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -31,6 +31,7 @@ def world(engine):
     org = make_org(engine, owner)
     dpo = make_user(engine, name="Officer")
     add_member(engine, owner, org, dpo, "dpo")
+    make_operator(org)
     clock = FixedClock(DAY)
     with context(engine, dpo, org, clock=clock) as ctx:
         reg.add_processor(ctx, _data("Supabase", region="cn-north-1"))

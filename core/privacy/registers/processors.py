@@ -20,10 +20,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core import audit
-from core.access import Permission, Role
+from core.access import Role
 from core.context import Context
 from core.errors import DomainError, NotFound
 from core.i18n import t
+from core.privacy.operator import require_operator_dpo
 from core.privacy.requests import local_day
 from db.processor_models import ProcessorNotice, ProcessorVersion
 
@@ -96,7 +97,7 @@ def latest(session: Session, processor_key: uuid.UUID) -> ProcessorVersion:
 
 def add_processor(ctx: Context, data: ProcessorData, *, effective_on: date | None = None,
                   example: bool = False) -> ProcessorVersion:
-    ctx.require(Permission.PRIVACY_MANAGE)
+    require_operator_dpo(ctx)
     data = data.checked()
     today = local_day(ctx.clock.now())
     v = ProcessorVersion(processor_key=uuid.uuid4(), version=1, **asdict(data), date_added=today,
@@ -110,7 +111,7 @@ def add_processor(ctx: Context, data: ProcessorData, *, effective_on: date | Non
 def change_processor(ctx: Context, processor_key: uuid.UUID, data: ProcessorData, *, effective_on: date | None = None,
                      note: str = "", remove: bool = False) -> ProcessorVersion:
     """A new version (the DPO's change also confirms a seeded example). The earlier versions are kept."""
-    ctx.require(Permission.PRIVACY_MANAGE)
+    require_operator_dpo(ctx)
     data = data.checked()
     last = latest(ctx.session, processor_key)
     if last.removed:
@@ -204,7 +205,7 @@ def schedule_change_notice(ctx: Context, version_id: uuid.UUID, *, operator: Ses
     The version must not take effect before the objection window ends."""
     from core.mail import queue_mail
 
-    ctx.require(Permission.PRIVACY_MANAGE)
+    require_operator_dpo(ctx)
     v = operator.get(ProcessorVersion, version_id)
     if v is None:
         raise NotFound("processor_version", version_id)
