@@ -30,6 +30,8 @@ class Notification:
 def notifications_for(ctx: Context) -> list[Notification]:
     """What waits for the acting person in the acting organization, by what their role may do."""
     out: list[Notification] = []
+    if can(ctx.role, Permission.PRIVACY_MANAGE):  # the data protection officer: the privacy work
+        out += _privacy_work(ctx)
     if not can(ctx.role, Permission.DATA_VIEW):  # e.g. the data protection officer: no workflow to follow
         return out
     me = ctx.user.id
@@ -63,6 +65,46 @@ def notifications_for(ctx: Context) -> list[Notification]:
         ReportingPeriod.submitted_by == me, ReportingPeriod.status != _APPROVED)).one()
     if open_comments:
         out.append(Notification("notifications.open_comments", {"count": open_comments}, "reporting"))
+    if can(ctx.role, Permission.DATA_EDIT) and not can(ctx.role, Permission.PERIOD_APPROVE):
+        out += _blocking_in_drafts(ctx)  # an editor: what stops their drafts from being handed in
+    return out
+
+
+def _blocking_in_drafts(ctx: Context) -> list[Notification]:
+    """The blocking data-quality findings of each editable period (the same findings the Reporting page lists)."""
+    from core.quality.rules import BLOCKING
+    from core.reporting.quality import findings_of_period
+
+    out = []
+    rows = ctx.session.exec(select(ReportingPeriod, Installation.name).join(
+        Installation, Installation.id == ReportingPeriod.installation_id).where(
+        ReportingPeriod.org_id == ctx.tenant, ReportingPeriod.status.in_((_DRAFT, _CHANGES_REQUESTED)))
+        .order_by(ReportingPeriod.year, Installation.name)).all()
+    for period, installation in rows:
+        blocking = sum(1 for f in findings_of_period(ctx, period, with_evidence=False) if f.severity == BLOCKING)
+        if blocking:
+            out.append(Notification("notifications.blocking_findings", {"count": blocking, "installation": installation,
+                                                                        "year": period.year}, "reporting"))
+    return out
+
+
+def _privacy_work(ctx: Context) -> list[Notification]:
+    """Open rights requests in the organization's queue, and those due within five days or overdue."""
+    from core.privacy import requests
+
+    rows = requests.list_requests(ctx)
+    today = requests.local_day(ctx.clock.now())
+    open_ = [r for r in rows if r.status in requests.OPEN]
+    out = []
+    if open_:
+        out.append(Notification("notifications.privacy_open", {"count": len(open_)}, "privacy_center"))
+    overdue = sum(1 for r in open_ if requests.days_left(r, today) < 0)
+    soon = sum(1 for r in open_ if 0 <= requests.days_left(r, today) < requests.RED_BELOW)
+    if overdue:
+        out.append(Notification("notifications.privacy_overdue", {"count": overdue}, "privacy_center"))
+    if soon:
+        out.append(Notification("notifications.privacy_due_soon", {"count": soon, "days": requests.RED_BELOW},
+                                "privacy_center"))
     return out
 
 

@@ -105,3 +105,32 @@ def test_smtp_failure_warns_and_keeps_the_invitation(demo_data, monkeypatch):
         "new.person@example.com has been invited, but the invitation e-mail could not be sent. "
         "Pass the link on to them yourself:"]
     assert "new.person@example.com" in [r for r in at.dataframe[0].value.iloc[:, 0]]
+
+
+def test_home_is_role_aware_editor_sees_blocking_findings_dpo_the_privacy_work(demo_data):
+    """Issue 12: an editor sees what blocks their drafts; a DPO the open, soon-due and overdue privacy requests."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from core.privacy import requests
+    from db.reporting_models import ProductionProcess
+
+    editor, dpo = _person("editor"), _person("dpo")
+    assert not [t for t in visible_texts(open_app("editor")) if "blocking finding" in t]  # the demo draft is clean
+    with scoped_session(Scope(), get_engine()) as s:  # a process with no production: blocking
+        s.execute(update(ProductionProcess).values(activity_level=0))
+    texts = visible_texts(open_app("editor"))
+    assert any("blocking finding" in t and "from being submitted" in t for t in texts), texts
+    assert any("阻断性问题" in t for t in visible_texts(open_app("editor", lang="zh")))
+
+    steel = _orgs(dpo)["Demo Steel Co., Ltd."]
+    old = SystemClock().now() - timedelta(days=40)
+    with scoped_session(Scope(user_id=editor.id, email=editor.email), get_engine()) as s:
+        requests.create_request(s, user=s.get(type(editor), editor.id), org_id=steel, type="access", details="",
+                                at=old)
+        requests.create_request(s, user=s.get(type(editor), editor.id), org_id=steel, type="erasure", details="",
+                                at=SystemClock().now())
+    texts = visible_texts(open_app("dpo"))
+    assert "2 privacy requests open" in texts and "1 privacy request overdue" in texts
+    assert "2 个隐私请求待处理" in visible_texts(open_app("dpo", lang="zh"))
