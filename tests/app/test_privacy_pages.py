@@ -86,9 +86,12 @@ def test_the_dpo_approves_an_erasure_and_sees_the_receipt(demo_data):
     at.button[[b.label for b in at.button].index("Send request")].click().run()
     editor = _person("demo-editor")
     at = open_app("dpo", "en", "privacy_center")
+    assert at.button(key="pc_do_erase").disabled  # not before the DPO confirms
+    at.checkbox(key="pc_sure").check().run()
     at.button(key="pc_do_erase").click().run()  # not started yet: refused, nothing erased
     assert not at.exception and _exists(editor)
     at.button(key="pc_do_start").click().run()
+    at.checkbox(key="pc_sure").check().run()
     at.button(key="pc_do_erase").click().run()
     assert not at.exception
     assert not _exists(editor)
