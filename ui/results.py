@@ -6,6 +6,7 @@ import uuid
 
 import streamlit as st
 
+from core.cbam.explain import readable_source
 from core.errors import DomainError
 from core.i18n import error_text
 from core.numbers.display import shown
@@ -51,4 +52,5 @@ def show_results(results: LiveResults, *, codes: list[str] | None = None,
             for term in p.terms:
                 st.markdown(f"**{tr(term.label_key)}**: {term.value:,.6g} {term.unit}")
                 if term.formula:
-                    st.caption(tr("reporting.formula", formula=term.formula, source=term.source or "-"))
+                    st.caption(tr("reporting.formula", formula=term.formula,
+                                  source=readable_source(term.source, lang()) or "-"))

@@ -15,9 +15,10 @@ from core.cbam.reference import BenchmarkMatch, BenchmarkUnavailable, DefaultVal
 from core.cbam.scenario import ImportLine, Process, Scenario
 from core.cbam.see import ProcessResult
 
-SRC_FAA = "Impl. Reg. (EU) 2025/2620 Annex points 2–5; CBAM factor Directive 2003/87/EC Art. 10a(1a)"
-SRC_CERT = "Reg. (EU) 2023/956 Art. 6(2)(c); floor at zero (domain ref §3.2)"
-SRC_PRICE = "Reg. (EU) 2023/956 Art. 21(1a): quarterly average price for 2026 imports"
+# legal citations only (they are shown as "source" in "why this number"); the reasoning stays in comments
+SRC_FAA = "Impl. Reg. (EU) 2025/2620 Annex points 2–5; Directive 2003/87/EC Art. 10a(1a)"  # the CBAM factor
+SRC_CERT = "Reg. (EU) 2023/956 Art. 6(2)(c)"  # certificates floored at zero (domain ref §3.2)
+SRC_PRICE = "Reg. (EU) 2023/956 Art. 21(1a)"  # the quarterly average price for 2026 imports
 ELECTRICITY = "Electricity (export to EU)"
 
 

@@ -14,9 +14,9 @@ from core.cbam.reference import ReferenceData
 from core.cbam.scenario import Process, Scenario
 from core.cbam.source_streams import stream_emissions
 
-SRC_ATTR = "Impl. Reg. (EU) 2025/2547 Annex III A.3 Eq. 55; template D_Processes"
+SRC_ATTR = "Impl. Reg. (EU) 2025/2547 Annex III A.3 Eq. 55"  # as in the template's D_Processes
 SRC_SEE = "Impl. Reg. (EU) 2025/2547 Annex III B Eqs. 59–62"
-SRC_CROSS = "Impl. Reg. (EU) 2025/2547 Annex I 3.1 (cross-sector rule), domain ref §1.1"
+SRC_CROSS = "Impl. Reg. (EU) 2025/2547 Annex I 3.1"  # the cross-sector rule (domain ref §1.1)
 
 
 @dataclass(slots=True)
@@ -65,7 +65,7 @@ def attribute(p: Process, constants: dict[str, float], path: str) -> tuple[float
             r = stream_emissions(s, f"{path}.source_streams[{k}]", constants)
             dir_em += r.emissions_fossil
             terms.extend(r.terms)
-        terms.append(Term("cbam.term.direct_emissions_streams", dir_em, "tCO2e", "Σ source streams", "template B_EmInst"))
+        terms.append(Term("cbam.term.direct_emissions_streams", dir_em, "tCO2e", "Σ source streams", "Communication template v2.1.1, B_EmInst"))
     else:
         dir_em = p.direct_emissions
         terms.append(Term("cbam.term.direct_emissions", dir_em, "tCO2e", "DirEm* (entered)", "scenario"))
