@@ -32,8 +32,8 @@ if not view.customers:
     st.info(tr("annual.no_customers", year=view.year), icon=":material/info:")
 else:
     table(view.summary)
-    download(view.summary, f"annual_customers_{view.year}", key="annual_csv_summary")
-    download(view.goods, f"annual_goods_{view.year}", key="annual_csv_goods")
+    download(view.summary, f"annual_customers_{view.year}", key="annual_csv_summary", label="annual.download_summary")
+    download(view.goods, f"annual_goods_{view.year}", key="annual_csv_goods", label="annual.download_goods")
 st.caption(tr("annual.certificates_note"))
 
 for c in view.customers:
