@@ -78,10 +78,10 @@ def table(table: Table) -> None:
     st.dataframe(frame(table), hide_index=True, width="stretch", column_config=number_columns(table))
 
 
-def download(table: Table, name: str, key: str) -> None:
+def download(table: Table, name: str, key: str, label: str = "dash.download_csv") -> None:
     """The chart's data as CSV (UTF-8 with BOM, formula injection neutralised)."""
     df = frame(table)
-    st.download_button(tr("dash.download_csv"), to_csv(list(df.columns), df.itertuples(index=False, name=None)),
+    st.download_button(tr(label), to_csv(list(df.columns), df.itertuples(index=False, name=None)),
                        file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", key=key)
 
 

@@ -26,6 +26,7 @@ ICONS = {
     "evidence": ":material/attach_file:",
     "emissions": ":material/co2:",
     "costs": ":material/euro:",
+    "annual": ":material/calendar_month:",
     "portfolio": ":material/dashboard:",
     "audit_log": ":material/fact_check:",
     "profile": ":material/person:",
@@ -47,7 +48,8 @@ SECTIONS = {
     "home": "",
     **dict.fromkeys(("installations", "reporting", "processes", "precursors", "shipments", "customers",
                      "data_import", "evidence"), "data"),
-    **dict.fromkeys(("emissions", "costs", "portfolio", "exports", "assistant"), "results"),
+    **dict.fromkeys(("emissions", "costs", "annual", "portfolio", "exports", "assistant"),
+                     "results"),
     **dict.fromkeys(("organization", "members", "audit_log", "profile"), "admin"),
     **dict.fromkeys(("privacy_center", "personal_data", "my_data"), "admin"),
 }

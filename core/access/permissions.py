@@ -91,6 +91,7 @@ PAGES: dict[str, Permission | None] = {  # in navigation order, section by secti
     # results and exchange
     "emissions": Permission.DATA_VIEW,  # dashboards read what DATA_VIEW may read
     "costs": Permission.DATA_VIEW,
+    "annual": Permission.DATA_VIEW,  # per EU customer and year: goods, certificates, the 50 t de minimis threshold
     "portfolio": Permission.DATA_VIEW,  # every organization the person is a member of, each read in its own scope
     "exports": Permission.DATA_VIEW,
     "assistant": Permission.DATA_VIEW,  # the AI helper answers from what DATA_VIEW may read

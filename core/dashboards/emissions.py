@@ -147,7 +147,7 @@ def completeness_table(ctx: Context, sel: Selection) -> Table:
 COLUMN_UNITS = {
     "dash.col.actual_t": "t", "dash.col.default_t": "t", "dash.col.quantity": "t",
     "dash.col.embedded_emissions": "tco2e", "dash.col.certificates": "tco2e",
-    "dash.col.unpriced_certificates": "tco2e",
+    "dash.col.unpriced_certificates": "tco2e", "annual.col.counted_t": "t",
     "dash.col.cost_eur": "eur", "dash.col.cost_actual_eur": "eur", "dash.col.cost_default_eur": "eur",
     "dash.col.saving_eur": "eur", "dash.col.price_eur": "eur",
     "dash.col.see_total": "tco2e_per_t", "dash.col.cbam_basis": "tco2e_per_t", "dash.col.default_value": "tco2e_per_t",
