@@ -1,9 +1,18 @@
-"""Builds core/assistant/cn_zh.json: a Chinese description for every CN code of core/cbam/data/cn_codes.csv.
+"""Builds core/assistant/cn_zh_terms.json, the Chinese search words of every CN code of core/cbam/data/cn_codes.csv,
+and checks core/assistant/cn_zh.json, the Chinese description of every code.
 
-The team wrote a Chinese name for each heading (and for the codes a heading does not tell apart: cement, fertilisers,
-unwrought aluminium, ferro-alloys) and a glossary of the customs terms that distinguish the subheadings; each code's
-description is its heading's name followed by the glossary terms its English text contains. Run again after the
-CN list changes; review the diff."""
+Two files, two purposes:
+- cn_zh.json (code → description) is the source of truth for what a person reads: a description in the wording of the
+  Chinese customs tariff, translated from the code's official English text with its distinguishing conditions
+  (宽度≥600毫米, 热轧/冷轧（冷压）, 卷材/非卷材, 镀或涂锌, 未锻轧铝 …). It was drafted with scripts/cn_zh_draft.py and
+  reviewed code by code; it is edited by hand, never regenerated over.
+- cn_zh_terms.json (code → space-separated words) is built here: each code's heading name, its own name where the heading
+  does not tell the codes apart, and the glossary terms its English text contains (热轧, 镀锌, 钢板, 热轧卷板 …), so that
+  the words people type find a code even when the description says it differently (镀锌 finds 镀或涂锌).
+The assistant's search (core/assistant/search.py) and the CN code picker (core/reporting/common.find_cn) read both.
+
+Run again after the CN list changes: `python scripts/cn_zh_build.py` rewrites the terms and fails when a code has no
+description (draft one with scripts/cn_zh_draft.py, review it, add it to cn_zh.json)."""
 from __future__ import annotations
 
 import csv
@@ -100,7 +109,17 @@ def build() -> dict[str, str]:
     return out
 
 
+def missing_descriptions() -> list[str]:
+    """The CN codes of cn_codes.csv without a description in cn_zh.json."""
+    reviewed = json.loads((ROOT / "core/assistant/cn_zh.json").read_text(encoding="utf-8"))
+    with open(ROOT / "core/cbam/data/cn_codes.csv", encoding="utf-8") as f:
+        return [row["cn_code"] for row in csv.DictReader(f) if not reviewed.get(row["cn_code"])]
+
+
 if __name__ == "__main__":
-    path = ROOT / "core/assistant/cn_zh.json"
+    path = ROOT / "core/assistant/cn_zh_terms.json"
     path.write_text(json.dumps(build(), ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(path)
+    missing = missing_descriptions()
+    if missing:
+        raise SystemExit(f"no Chinese description in core/assistant/cn_zh.json for: {' '.join(missing)}")

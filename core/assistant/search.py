@@ -1,8 +1,8 @@
 """Offline search: CN codes from a product description (Chinese or English) and regulation passages.
 
 Chinese text is segmented with `jieba`, then scored with BM25 (Robertson/Spärck Jones, k1 = 1.5, b = 0.75) over the
-569 CN codes of Annex I (core/cbam/data/cn_codes.csv) with the team's Chinese descriptions (cn_zh.json, built by
-scripts/cn_zh_build.py), and over the bundled bilingual regulation passages (regulation.json)."""
+569 CN codes of Annex I (core/cbam/data/cn_codes.csv) with the team's Chinese descriptions (cn_zh.json, reviewed
+customs-tariff wording) and Chinese search words (cn_zh_terms.json, built by scripts/cn_zh_build.py), and over the bundled bilingual regulation passages (regulation.json)."""
 from __future__ import annotations
 
 import csv
@@ -80,12 +80,14 @@ class CnMatch:
 @lru_cache(maxsize=1)
 def _cn_index() -> tuple[list[dict[str, str]], BM25]:
     zh = json.loads((HERE / "cn_zh.json").read_text(encoding="utf-8"))
+    terms = json.loads((HERE / "cn_zh_terms.json").read_text(encoding="utf-8"))
     with open(CN_CSV, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     for r in rows:
         r["zh"] = zh.get(r["cn_code"], "")
-    # the Chinese description counts twice: the people asking write Chinese first
-    docs = [tokens(f"{r['zh']} {r['zh']} {r['category']} {r['description']}") for r in rows]
+    # the Chinese counts twice (description and search words): the people asking write Chinese first
+    docs = [tokens(f"{r['zh']} {terms.get(r['cn_code'], '')} {r['zh']} {terms.get(r['cn_code'], '')} "
+                   f"{r['category']} {r['description']}") for r in rows]
     return rows, BM25(docs)
 
 

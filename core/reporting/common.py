@@ -125,9 +125,17 @@ def qualifying_key(parameter: str) -> str:
 
 @functools.cache
 def cn_descriptions_zh() -> dict[str, str]:
-    """CN code → Chinese description: the team's translations of the Annex I descriptions (built by
-    scripts/cn_zh_build.py; the assistant's search reads the same file)."""
+    """CN code → Chinese description: the team's reviewed translations of the Annex I descriptions in customs-tariff
+    wording (core/assistant/cn_zh.json; the assistant's search reads the same file)."""
     path = Path(__file__).resolve().parent.parent / "assistant" / "cn_zh.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def cn_search_terms_zh() -> dict[str, str]:
+    """CN code → Chinese search words (heading names and glossary terms such as 镀锌, 热轧卷板; built by
+    scripts/cn_zh_build.py): found by the search, never shown."""
+    path = Path(__file__).resolve().parent.parent / "assistant" / "cn_zh_terms.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -147,14 +155,14 @@ def cn_label(code: str, category_name: str, description: str) -> str:
 
 
 def find_cn(query: str, labels: dict[str, str]) -> list[str]:
-    """The CN codes whose label or description (in either language) contains every word of `query`; digits match
-    the code with or without its spaces."""
+    """The CN codes whose label, description (in either language) or Chinese search words contain every word of
+    `query`; digits match the code with or without its spaces."""
     words = [w.casefold() for w in query.split() if w]
     ref = reference()
-    zh = cn_descriptions_zh()
+    zh, terms = cn_descriptions_zh(), cn_search_terms_zh()
     found = []
     for code, label in labels.items():
-        text = " ".join((code, label, ref.cn_descriptions.get(code, ""), zh.get(code, ""))).casefold()
+        text = " ".join((code, label, ref.cn_descriptions.get(code, ""), zh.get(code, ""), terms.get(code, ""))).casefold()
         if all(w in text for w in words):
             found.append(code)
     return found
