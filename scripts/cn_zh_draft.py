@@ -233,7 +233,7 @@ R = [
  (r"incl\. mixtures of animal or vegetable fertilisers with chemical or mineral fertilisers", "包括动植物肥料与化学肥料或矿物肥料的混合物"),
  (r"containing > 10% nitrogen by weight", "按重量计含氮量>10%"),
  (r"not containing nitrogen or with a nitrogen content, by weight, of <= 10%", "不含氮或按重量计含氮量≤10%"),
- (r"excl\. in tablets", "不包括制成片状"), 
+ (r"excl\. in tablets", "不包括制成片状"),
  (r"and those 制成片状", "及制成片状"),
  # iron ores / pig iron / DRI / ferro-alloys
  (r"Non-alloy pig iron in pigs, blocks or other primary forms", "非合金生铁，块、锭或其他初级形状"),
@@ -302,13 +302,16 @@ def ops(s):
 C1 = r"(?:(?:>=|<=|>|<)\s*)?\d+(?:\.\d+)?%?"
 COND = rf"(?:{C1}(?:\s*(?:but|and)\s*{C1})?|\d+(?:\.\d+)?%?\s*to\s*\d+(?:\.\d+)?%)"
 def elcond(m):
-    c = m.group(1); c = re.sub(r"\s*(?:but|and)\s*", "但", c); c = re.sub(r"\s*to\s*", "至", c)
+    c = m.group(1)
+    c = re.sub(r"\s*(?:but|and)\s*", "但", c)
+    c = re.sub(r"\s*to\s*", "至", c)
     c = ops(c)
-    if "%" not in c: c += "%"
+    if "%" not in c:
+        c += "%"
     return "含" + EL[m.group(2).lower()] + "量" + c
 G = [
  (r"\bn\.e\.s\.", "未列名"),
- (rf"containing by weight ", "按重量计"),
+ (r"containing by weight ", "按重量计"),
  (rf"containing ({COND})(?: of)? ({'|'.join(EL)})\b", elcond),
  (rf"({COND})(?: of)? ({'|'.join(EL)})\b", elcond),
  (r"\bif present,? ", "如含钼，"),
@@ -447,7 +450,8 @@ def tr(en):
     for pat, rep in R + G:
         s = re.sub(pat, rep, s, flags=re.I | re.A)
     s = re.sub(r"(?<=[\u4e00-\u9fff）])\s+|\s+(?=[\u4e00-\u9fff（])", "", s)
-    for a, b in POST: s = s.replace(a, b)
+    for a, b in POST:
+        s = s.replace(a, b)
     for a, b in (("管，管及空心型材", "管及空心异型材"), ("管，管及空心异型材", "管及空心异型材"), ("不包括不锈钢制或铸铁", "不包括不锈钢或铸铁制品")):
         s = s.replace(a, b).replace("，，", "，").replace("（，", "（").strip("，")
     return s

@@ -176,7 +176,9 @@ def test_every_refused_field_is_named_in_both_languages():
                "answer_snapshot_hash", "status", "chain", "deleted_reason", "kind", "policy_version",
                # written by the app, never typed: hashes, request numbers and kinds, outcomes, the AI provider's name
                "code_hash", "email_digest", "token_hash", "outcome", "note", "provider", "number", "type",
-               "verification_method", "purpose"}
+               "verification_method", "purpose",
+               # written by the app: access-log entries, breach notices' obligations and delivery errors, digests
+               "action", "resource", "viewer_role", "obligation", "error", "person_digest"}
     for lang in ("en", "zh"):
         missing = sorted(f for f in fields if f"field.{f}" not in catalogs()[lang])
         assert missing == [], lang

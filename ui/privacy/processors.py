@@ -27,7 +27,7 @@ def _inputs(prefix: str, base: reg.ProcessorData | None) -> reg.ProcessorData:
     service = c[0].text_input(tr("privacy.processors.col.service"), b.service, max_chars=200, key=f"{prefix}_service")
     provider = c[1].text_input(tr("privacy.processors.col.provider"), b.provider, max_chars=300,
                                key=f"{prefix}_provider")
-    provider_url = c[0].text_input("URL", b.provider_url, max_chars=500, key=f"{prefix}_provider_url")
+    provider_url = c[0].text_input(tr("field.provider_url"), b.provider_url, max_chars=500, key=f"{prefix}_provider_url")
     policy_url = c[1].text_input(tr("privacy.processors.col.policy"), b.policy_url, max_chars=500,
                                  key=f"{prefix}_policy_url")
     values = {}
