@@ -158,7 +158,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _healthy(port: int, process: subprocess.Popen, log: Path, timeout_s: float = 90) -> None:
+def _healthy(port: int, process: subprocess.Popen, log: Path, timeout_s: float = 180) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
