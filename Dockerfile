@@ -3,9 +3,11 @@
 # environment (README "Configuration"); compose.yaml runs it beside PostgreSQL.
 FROM debian:bookworm-slim
 
-# Debian's Python 3.11 with venv; the virtual environment keeps pip away from the system Python.
+# Debian's Python 3.11 with venv (the virtual environment keeps pip away from the system Python); libgl1 and
+# libglib2.0-0 are what OpenCV, under the AI helper's OCR (rapidocr), loads.
 RUN apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       python3 python3-venv ca-certificates libgl1 libglib2.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 ENV VIRTUAL_ENV=/opt/venv \
@@ -20,10 +22,11 @@ ENV VIRTUAL_ENV=/opt/venv \
     PORT=8501
 
 WORKDIR /app
-# The dependencies first (their own layer, rebuilt only when pyproject.toml changes), then the project.
+# The dependencies and the OCR extra first (their own layer, rebuilt only when pyproject.toml changes), then the
+# project itself.
 COPY pyproject.toml ./
 RUN python3 -m venv "$VIRTUAL_ENV" \
-    && python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+    && python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['ocr']))" \
        > /tmp/requirements.txt \
     && pip install --upgrade pip \
     && pip install -r /tmp/requirements.txt \
@@ -32,8 +35,9 @@ COPY . .
 # The `cbam` console script; PYTHONPATH=/app makes it and the app import this same tree (with db/migrations).
 RUN pip install --no-deps . && rm -rf build *.egg-info
 
-# A user of its own, owning nothing but the data directory (SQLite file, evidence files, audit anchors).
-RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home cbam \
+# A user of its own, owning nothing but its home and the data directory (SQLite file, evidence files, audit
+# anchors); the app's code stays root's, read-only to it.
+RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/cbam cbam \
     && mkdir -p /data && chown cbam:cbam /data
 VOLUME ["/data"]
 USER cbam

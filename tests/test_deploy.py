@@ -53,7 +53,8 @@ def test_the_image_is_debian_slim_and_installs_from_the_package_registries_only(
 
 
 def test_the_image_installs_what_pyproject_declares():
-    """The dependency layer is built from pyproject.toml's [project] dependencies, the supabase client among them."""
+    """The dependency layer is built from pyproject.toml's [project] dependencies (the supabase client among them)
+    and the OCR extra of the AI helper."""
     run = next(args for op, args in instructions() if op == "RUN" and "tomllib" in args)
     snippet = re.search(r'python -c "(.*?)"\s*>', run).group(1)
     out = subprocess.run([sys.executable, "-c", snippet], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -61,6 +62,7 @@ def test_the_image_installs_what_pyproject_declares():
     assert any(r.startswith("streamlit[") for r in requirements)
     assert any(r.startswith("supabase") for r in requirements)
     assert any(r.startswith("psycopg[binary]") for r in requirements)
+    assert any(r.startswith("rapidocr_onnxruntime") for r in requirements)
 
 
 def test_the_app_runs_as_a_user_that_is_not_root():
