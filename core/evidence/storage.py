@@ -95,17 +95,20 @@ class LocalStorage(_OrgBound):
 
 @lru_cache(maxsize=4)
 def _supabase_client(url: str, service_key: str):  # noqa: ANN202
+    """The Storage API of a supabase-py client (`create_client(url, key).storage`), made once per project and key.
+    The client sends the key as `apikey` and `Authorization: Bearer`; uploads get two minutes, connecting ten
+    seconds."""
     import httpx
-    from storage3 import SyncStorageClient
+    from supabase import ClientOptions, create_client
 
-    headers = {"apikey": service_key, "Authorization": f"Bearer {service_key}"}
-    http = httpx.Client(headers=headers, timeout=httpx.Timeout(120.0, connect=10.0))
-    return SyncStorageClient(f"{url.rstrip('/')}/storage/v1/", headers, http_client=http)
+    http = httpx.Client(timeout=httpx.Timeout(120.0, connect=10.0), follow_redirects=True)
+    return create_client(url, service_key, ClientOptions(httpx_client=http, auto_refresh_token=False,
+                                                    persist_session=False)).storage
 
 
 class SupabaseStorage(_OrgBound):
-    """Supabase Storage through supabase-py's storage client (storage3), with the service-role key, in a private
-    bucket; members download through short-lived signed URLs."""
+    """Supabase Storage through the supabase client's Storage API, with the service-role key, in a private bucket;
+    members download through short-lived signed URLs."""
 
     def __init__(self, url: str, service_key: str, bucket: str, org_id: uuid.UUID) -> None:
         super().__init__(org_id)

@@ -9,6 +9,9 @@ import db.models  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata
+# PostgreSQL: app servers starting together (several containers, several machines) each run `cbam db upgrade`; the
+# first to take this transaction lock migrates, the others wait for its commit and then find the schema current.
+MIGRATION_LOCK = 7_105_001
 
 
 def run_migrations_online() -> None:
@@ -22,6 +25,8 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
 
 

@@ -38,11 +38,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_env(data_dir: Path) -> dict[str, str]:
-    """The environment the app and the CLI run with: only our data directory, never a real database."""
+def app_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment the app and the CLI run with: only our data directory, never a real database unless a test
+    names one in `extra` (e.g. DATABASE_URL of a test PostgreSQL database)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "MIGRATION_DATABASE_URL", "CBAM_ALLOW_LOCAL_LOGIN", "CBAM_ENV")}
-    env.update(CBAM_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    env.update(CBAM_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", **(extra or {}))
     return env
 
 
@@ -59,7 +60,8 @@ def prepare_data_dir(data_dir: Path, *, demo: bool) -> Path:
 class AppServer:
     """`streamlit run app.py` in a subprocess; its output goes to a file so a full pipe never blocks it."""
 
-    def __init__(self, data_dir: Path, secrets_file: Path, log_file: Path, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, secrets_file: Path, log_file: Path, port: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
@@ -70,7 +72,7 @@ class AppServer:
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--secrets.files", str(secrets_file)]
         self._log = log_file.open("w")
-        self.process = subprocess.Popen(cmd, cwd=PROJECT, env=app_env(data_dir), stdout=self._log,
+        self.process = subprocess.Popen(cmd, cwd=PROJECT, env=app_env(data_dir, env), stdout=self._log,
                                         stderr=subprocess.STDOUT)
 
     def output(self) -> str:
@@ -116,8 +118,9 @@ class AppServers:
     prepare_data_dir = staticmethod(prepare_data_dir)
     free_port = staticmethod(free_port)  # for a secrets file that must name the app's port before it starts
 
-    def start(self, data_dir: Path, secrets_file: Path, port: int | None = None) -> AppServer:
-        server = AppServer(data_dir, secrets_file, data_dir.parent / f"streamlit-{data_dir.name}.log", port)
+    def start(self, data_dir: Path, secrets_file: Path, port: int | None = None,
+              env: dict[str, str] | None = None) -> AppServer:
+        server = AppServer(data_dir, secrets_file, data_dir.parent / f"streamlit-{data_dir.name}.log", port, env)
         self.running.append(server)
         try:
             server.wait_healthy()

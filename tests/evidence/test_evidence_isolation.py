@@ -93,6 +93,23 @@ def test_supabase_adapter_speaks_the_storage_api(storage_server, monkeypatch):
     assert methods == {"POST", "GET", "DELETE"}
 
 
+def test_supabase_adapter_goes_through_the_supabase_client(storage_server, monkeypatch):
+    """The design names the `supabase` package: requests come from `create_client(url, key).storage`, which
+    names itself `supabase-py/<version>` (bare storage3 says `supabase-py/storage3 ...`)."""
+    import uuid
+
+    import supabase
+
+    use_supabase(monkeypatch, storage_server)
+    org = uuid.uuid4()
+    store = storage_for(org, get_settings())
+    key = new_key(org)
+    store.put(key, b"a,b\n1,2\n", "text/csv")
+    assert store.get(key) == b"a,b\n1,2\n"
+    (client,) = storage_server.clients
+    assert client.split(";")[0] == f"supabase-py/{supabase.__version__}"
+
+
 def test_row_level_security_hides_evidence_rows(pg_database, pg_engine):
     """Raw SQL as the app role, scoped to organization B, sees none of A's files or links."""
     engine = pg_engine

@@ -1,7 +1,8 @@
 """A local Supabase Storage server for tests and benches: the endpoints the evidence adapter uses, over real HTTP
-on 127.0.0.1, with the request and response shapes of Supabase Storage's REST API (as storage3 sends and reads
-them): upload (multipart, `x-upsert`), download, info, remove (`{"prefixes": [...]}`), create a signed URL, and
-serving a signed URL with its token checked (signature, object, expiry)."""
+on 127.0.0.1 under /storage/v1, with the request and response shapes of Supabase Storage's REST API (as the
+supabase client's Storage API, `create_client(url, key).storage`, sends and reads them): upload (multipart,
+`x-upsert`), download, info, remove (`{"prefixes": [...]}`), create a signed URL, and serving a signed URL with
+its token checked (signature, object, expiry)."""
 from __future__ import annotations
 
 import base64
@@ -24,6 +25,7 @@ class StorageServer:
         self.secret = secrets.token_bytes(32)
         self.clock = time.time  # tests may replace it to let signed URLs expire
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request, for assertions
+        self.clients: set[str] = set()  # the X-Client-Info each client named itself with (Supabase logs it too)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -99,6 +101,7 @@ class StorageServer:
             def _route(self) -> tuple[list[str], dict[str, list[str]]]:
                 parsed = urllib.parse.urlsplit(self.path)
                 server.requests.append((self.command, parsed.path))
+                server.clients.add(self.headers.get("X-Client-Info", ""))
                 if not parsed.path.startswith(PREFIX + "/"):
                     return [], {}
                 parts = [urllib.parse.unquote(p) for p in parsed.path[len(PREFIX) + 1:].split("/")]
