@@ -6,9 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from core.dashboards import CACHE, costs_dashboard
+from core.dashboards import CACHE, costs_dashboard, emissions_dashboard
 from core.reporting import ShipmentData, add_shipment, list_processes
-from tests.factories import context, enter_scenario, make_customer, make_installation, make_org, make_period, make_user
+from tests.factories import (
+    context,
+    enter_scenario,
+    make_customer,
+    make_installation,
+    make_org,
+    make_period,
+    make_user,
+)
 
 # A Serbian power producer's reporting year: one electricity process (MWh)
 POWER = {
@@ -63,3 +71,11 @@ def test_electricity_on_actual_data_without_a_ppa_is_incomplete_not_a_crash(engi
         dash = costs_dashboard(ctx)
     assert dash.incomplete == ("27160000",)
     assert dash.certificates == pytest.approx(1000 * DV_SERBIA)  # the default-value shipment only
+
+
+def test_the_emissions_dashboard_keeps_mwh_out_of_the_tonnes(engine):
+    owner, org = _power_period(engine, "default")
+    with context(engine, owner, org) as ctx:
+        dash = emissions_dashboard(ctx)
+    assert (dash.quantity_t, dash.electricity_mwh) == (0.0, 1000.0)
+    assert dash.embedded_emissions == pytest.approx(1000 * DV_SERBIA)
