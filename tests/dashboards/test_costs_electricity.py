@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core.dashboards import CACHE, costs_dashboard, emissions_dashboard
-from core.reporting import ShipmentData, add_shipment, list_processes
+from core.reporting import ShipmentData, add_shipment, list_periods, list_processes, live_results
 from tests.factories import (
     context,
     enter_scenario,
@@ -79,3 +79,17 @@ def test_the_emissions_dashboard_keeps_mwh_out_of_the_tonnes(engine):
         dash = emissions_dashboard(ctx)
     assert (dash.quantity_t, dash.electricity_mwh) == (0.0, 1000.0)
     assert dash.embedded_emissions == pytest.approx(1000 * DV_SERBIA)
+
+
+def test_the_reporting_results_explain_the_electricity_line_per_mwh(engine):
+    """The reporting page's "why this number": the shipment's terms carry MWh and tCO2e/MWh."""
+    owner, org = _power_period(engine, "default")
+    with context(engine, owner, org) as ctx:
+        period = list_periods(ctx)[0]
+        res = live_results(ctx, period_id=period.id, per_shipment=True)
+    (ship,) = res.shipments
+    assert ship.certificates == pytest.approx(1000 * DV_SERBIA)
+    assert ship.cost_eur == pytest.approx(Decimal(repr(1000 * DV_SERBIA)) * PRICE_Q1)
+    units = {term.label_key: (term.unit, term.formula) for term in ship.terms}
+    assert units["cbam.term.electricity_default_factor"][0] == "tCO2e/MWh"
+    assert units["cbam.term.embedded_emissions"] == ("tCO2e", "1000 MWh × 1.041")
