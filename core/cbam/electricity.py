@@ -24,6 +24,8 @@ from core.cbam.reference import DATA_DIR, ReferenceData, user_data_dir
 CN_ELECTRICITY = "27160000"
 UNIT = "MWh"
 TABLE = "electricity_default_values.json"
+SRC_DEFAULT = "Impl. Reg. (EU) 2025/2621 Annex III"  # default values for imported electricity, per third country
+SRC_UNION = "Reg. (EU) 2023/956 Annex IV 4.2.2"  # no row for the country: the CO2 emission factor in the Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +87,19 @@ def price_electricity(n: int, line: Any, pricing: Pricing) -> ImportResult:
         r.terms.append(Term("cbam.term.electricity_actual_factor", ppa.emission_factor, "tCO2e/MWh",
                             f"{ppa.producer} / {ppa.installation}; connection {ppa.connection}; nominated "
                             f"{fmt(ppa.nominated_mwh)} MWh over {fmt(ppa.matching_period_minutes)} min; "
-                            f"{fmt(ppa.emission_factor)} ≤ {fmt(MAX_ACTUAL_FACTOR)}",
-                            f"{SRC_CONDITIONS}; evidence: {ppa.evidence}"))
+                            f"{fmt(ppa.emission_factor)} ≤ {fmt(MAX_ACTUAL_FACTOR)}; evidence: {ppa.evidence}",
+                            SRC_CONDITIONS))
     else:
         d = default_factor(line.country)
         r.see_basis = d.value
-        r.emission_factor_source = f"2025/2621 Annex III: {d.name}"
+        r.emission_factor_source = d.source
         if d.fell_back:
             r.flags.append("cbam.flag.electricity_union_factor")
+        # the source shown is the legal citation; the row's provenance stays in the data file and in
+        # `emission_factor_source` of the output
         r.terms.append(Term("cbam.term.electricity_default_factor", d.value, "tCO2e/MWh",
-                            f"{d.name} ({d.row}), no mark-up", f"{d.source}; version {d.version}"))
+                            f"{d.name} ({d.row}), no mark-up; table version {d.version}",
+                            SRC_DEFAULT + ("; " + SRC_UNION if d.fell_back else "")))
     r.sefa = 0.0
     r.terms.append(Term("cbam.term.sefa_electricity", 0.0, "tCO2e/MWh",
                         f"0 (CBAM factor {fmt(pricing.cbam_factor)} × no benchmark)",

@@ -10,7 +10,7 @@ from core.cbam.errors import ScenarioError
 from core.cbam.explain import fmt
 from core.cbam.validate import num, obj, text
 
-SRC_CONDITIONS = "Reg. (EU) 2023/956 Annex IV point 5 (conditions for actual embedded emissions of imported electricity)"
+SRC_CONDITIONS = "Reg. (EU) 2023/956 Annex IV point 5"  # conditions for actual emissions of imported electricity
 # Annex IV point 5(c): the producing installation emits no more than 550 g CO2 of fossil origin per kWh
 MAX_ACTUAL_FACTOR = 0.550  # tCO2/MWh
 # Annex IV point 5(d): nominated capacity and production refer to the same period, not longer than one hour

@@ -87,11 +87,16 @@ def test_cbam_evaluate_prints_mwh_and_the_factor() -> None:
     assert out["totals"]["cost_eur"] == want["totals"]["cost_eur"]
     first = out["imports"][0]["explanation"]
     assert first[0]["label_key"] == "cbam.term.electricity_default_factor"
-    assert first[0]["unit"] == "tCO2e/MWh" and "row 'Serbia'" in first[0]["source"]
+    assert first[0]["unit"] == "tCO2e/MWh" and first[0]["source"] == "Impl. Reg. (EU) 2025/2621 Annex III"
+    assert first[0]["formula"].startswith("Serbia (RS), no mark-up")
+    assert "row 'Serbia'" in out["imports"][0]["emission_factor_source"]  # the row's provenance
+    union = out["imports"][1]["explanation"][0]["source"]
+    assert union == "Impl. Reg. (EU) 2025/2621 Annex III; Reg. (EU) 2023/956 Annex IV 4.2.2"
     assert any(term["formula"] == "1000 MWh × 1.041" for term in first)
     ppa = out["imports"][2]
     assert ppa["emission_factor_source"] == "PPA: Elektro Jug d.o.o., CCGT Pancevo unit 2"
-    assert "Annex IV point 5" in ppa["explanation"][0]["source"]
+    assert ppa["explanation"][0]["source"] == "Reg. (EU) 2023/956 Annex IV point 5"
+    assert "evidence: PPA EJ-2026-014" in ppa["explanation"][0]["formula"]
 
 
 def _ppa_line(**changes) -> dict:
