@@ -21,6 +21,8 @@ c1.metric(tr("dash.kpi.quantity"), shown(dash.quantity_t, "t"))  # units in the 
 c2.metric(tr("dash.kpi.embedded_emissions"), shown(dash.embedded_emissions, "tco2e"))
 c3.metric(tr("dash.kpi.default_share"), "—" if dash.default_share is None else f"{dash.default_share:.1%}")
 c4.metric(tr("dash.kpi.unpriced"), shown(dash.unpriced_t, "t"))
+if dash.electricity_mwh:  # electricity is shipped in MWh, never added to the tonnes
+    st.metric(tr("dash.kpi.electricity_mwh"), shown(dash.electricity_mwh, "mwh"))
 
 ee, q, inst, good = (tr("dash.col.embedded_emissions"), tr("dash.col.quarter"), tr("dash.col.installation"),
                      tr("dash.col.cn_code"))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from core.cbam.electricity import is_electricity, price_electricity
 from core.cbam.errors import ScenarioError
 from core.cbam.explain import Term, terms_to_list
 from core.cbam.obligation import (
@@ -75,13 +76,17 @@ class Evaluation:
         imports = []
         for r in self.imports:
             d = {
-                "basis": r.basis, "cn_code": r.cn_code, "country": r.country, "quantity": r.quantity, "quarter": r.quarter,
+                "basis": r.basis, "cn_code": r.cn_code, "country": r.country, "quantity": r.quantity, "unit": r.unit,
+                "quarter": r.quarter,
                 "see_basis": r.see_basis, "embedded_emissions": r.embedded_emissions, "sefa": r.sefa,
                 "free_allocation_adjustment": r.free_allocation_adjustment, "certificates": r.certificates,
                 "price_eur": None if r.price_eur is None else float(r.price_eur),
                 "cost_eur": None if r.cost_eur is None else float(r.cost_eur), "flags": r.flags,
                 "incomplete": r.incomplete, "missing_benchmarks": r.missing_benchmarks,
             }
+            if r.unit == "MWh":  # electricity: SEE and SEFA per MWh, and where the factor comes from
+                d["see_unit"] = "tCO2e/MWh"
+                d["emission_factor_source"] = r.emission_factor_source
             if explain:
                 d["explanation"] = terms_to_list(r.terms)
             imports.append(d)
@@ -107,12 +112,14 @@ def evaluate(scenario: Scenario, ref: ReferenceData, *, year: int | None = None,
                       params.benchmarks, price_eur if price_eur is not None else params.certificate_price_eur)
     flags: list[dict[str, Any]] = []
     imports: list[ImportResult] = []
-    actual = [line for line in scenario.imports if line.basis == "actual"]
+    actual = [line for line in scenario.imports if line.basis == "actual" and not is_electricity(ref, line.cn_code)]
     sefa = process_sefa(scenario, process_order(scenario.processes), pricing) if actual else {}
     by_id = {p.id: p for p in scenario.processes}
     pps = {pp.id: pp for pp in scenario.purchased_precursors}
     for n, line in enumerate(scenario.imports):
-        if line.basis == "actual":
+        if is_electricity(ref, line.cn_code):  # MWh, Annex III factor or PPA, no free allocation
+            imports.append(price_electricity(n, line, pricing))
+        elif line.basis == "actual":
             assert line.process is not None
             proc = by_id[line.process]
             st = (sefa[proc.id] if line.cn_code == proc.cn_code

@@ -43,6 +43,8 @@ class ImportResult:
     flags: list[str] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     missing_benchmarks: list[dict[str, Any]] = field(default_factory=list)
+    unit: str = "t"  # of `quantity`: MWh for electricity (its SEE and SEFA are then per MWh)
+    emission_factor_source: str = ""  # electricity: the Annex III row or the PPA (core/cbam/electricity.py)
 
     @property
     def incomplete(self) -> bool:
@@ -236,7 +238,7 @@ def _finish(r: ImportResult, pricing: Pricing) -> ImportResult:
     leaves the adjustment, certificates and cost empty: the line is incomplete, not cheaper."""
     q = r.quantity
     r.embedded_emissions = q * r.see_basis
-    r.terms.append(Term("cbam.term.embedded_emissions", r.embedded_emissions, "tCO2e", f"{fmt(q)} t × {fmt(r.see_basis)}", SRC_CERT))
+    r.terms.append(Term("cbam.term.embedded_emissions", r.embedded_emissions, "tCO2e", f"{fmt(q)} {r.unit} × {fmt(r.see_basis)}", SRC_CERT))
     r.price_eur = pricing.price(r.quarter)
     if r.incomplete:
         r.sefa = r.free_allocation_adjustment = r.certificates = None
@@ -245,7 +247,7 @@ def _finish(r: ImportResult, pricing: Pricing) -> ImportResult:
     assert r.sefa is not None
     r.free_allocation_adjustment = q * r.sefa
     r.certificates = max(0.0, r.embedded_emissions - r.free_allocation_adjustment)
-    r.terms.append(Term("cbam.term.free_allocation_adjustment", r.free_allocation_adjustment, "tCO2e", f"{fmt(q)} t × {fmt(r.sefa)}", SRC_FAA))
+    r.terms.append(Term("cbam.term.free_allocation_adjustment", r.free_allocation_adjustment, "tCO2e", f"{fmt(q)} {r.unit} × {fmt(r.sefa)}", SRC_FAA))
     r.terms.append(Term("cbam.term.certificates", r.certificates, "certificates",
                         f"max(0, {fmt(r.embedded_emissions)} − {fmt(r.free_allocation_adjustment)})", SRC_CERT))
     if r.price_eur is None:

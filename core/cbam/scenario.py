@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.cbam.errors import ScenarioError
+from core.cbam.ppa import Ppa, parse_ppa
 from core.cbam.reference import ReferenceData
 from core.cbam.validate import choice, integer, lst, num, obj, text
 
@@ -83,6 +84,7 @@ class ImportLine:
     quantity: float
     quarter: int
     variant: str | None = None  # e.g. "Grey clinker" where a default-value code has several rows
+    ppa: Ppa | None = None  # electricity on actual values: the Annex IV point 5 conditions (core/cbam/ppa.py)
 
 
 @dataclass(slots=True)
@@ -201,6 +203,32 @@ def _bm_route(d: dict[str, Any], path: str) -> str | None:
     return bm_route
 
 
+ELECTRICITY = "Electricity (export to EU)"
+
+
+def _electricity_line(im: dict[str, Any], ref: ReferenceData) -> bool:
+    cn = im.get("cn_code")
+    return isinstance(cn, str) and ref.category_of(cn.replace(" ", "")) == ELECTRICITY
+
+
+def _electricity_import(im: dict[str, Any], path: str, basis: str, chk: _Checker, inst_country: str,
+                        proc_ids: set[str]) -> ImportLine:
+    """An electricity import line (CN 2716 00 00): quantity in MWh. On actual values it needs no process but a
+    `ppa` meeting Reg. (EU) 2023/956 Annex IV point 5; a `ppa` with basis "default" is refused, not ignored."""
+    cn = chk.cn(im, "cn_code", path) or ""
+    quantity = num(im, "quantity", path, nonneg=True)
+    proc = text(im, "process", path, default=None)
+    if proc is not None and proc not in proc_ids:
+        raise ScenarioError("cbam.error.unknown_process", f"{path}.process", ref=proc)
+    ppa = None
+    if basis == "actual":
+        ppa = parse_ppa(im.get("ppa"), f"{path}.ppa", quantity)
+    elif im.get("ppa") is not None:
+        raise ScenarioError("cbam.error.ppa_with_default", f"{path}.ppa")
+    return ImportLine(basis=basis, process=proc, cn_code=cn, country=chk.country(im, "country", path, default=inst_country),
+                      quantity=quantity, quarter=integer(im, "quarter", path, 1, 4, default=1), ppa=ppa)
+
+
 def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
     """Validate a `cbam-scenario/1` object against the reference data; returns the typed scenario."""
     d = obj(data, "")
@@ -274,6 +302,11 @@ def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
         im = obj(raw, path)
         basis = choice(im, "basis", path, ("actual", "default"))
         proc = None
+        if _electricity_line(im, ref):
+            imports.append(_electricity_import(im, path, basis, chk, inst_country, proc_ids))
+            continue
+        if im.get("ppa") is not None:
+            raise ScenarioError("cbam.error.ppa_not_electricity", f"{path}.ppa")
         if basis == "actual":
             proc = text(im, "process", path)
             if proc not in proc_ids:

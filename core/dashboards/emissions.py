@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from core.access import Permission
+from core.cbam.obligation import ELECTRICITY
 from core.context import Context
 from core.dashboards import aggregates as agg
 from core.dashboards.evaluations import org_cached, period_findings_counts
@@ -55,6 +56,7 @@ class EmissionsDashboard:
     see: Table
     default_share_by_period: Table
     completeness: Table
+    electricity_mwh: float = 0.0  # electricity shipped (CN 2716 00 00): MWh, kept out of the tonnes above
 
 
 def filter_options(ctx: Context) -> FilterOptions:
@@ -84,15 +86,19 @@ def _emissions(ctx: Context, filters: Filters) -> EmissionsDashboard:
     names = sel.installations
     by_inst: dict[tuple, float] = defaultdict(float)
     by_good: dict[tuple, float] = defaultdict(float)
-    qty = ee = dflt = unpriced = 0.0
+    qty = ee = dflt = unpriced = mwh = 0.0
     per_period: dict[uuid.UUID, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for g in sel.groups:
-        qty += g.quantity
-        per_period[g.period_id][g.basis == "default"] += g.quantity
-        if g.basis == "default":
-            dflt += g.quantity
+        if ref.category_of(g.cn_code) == ELECTRICITY:  # MWh, not tonnes: its own total, its emissions counted
+            mwh += g.quantity
+        else:
+            qty += g.quantity
+            per_period[g.period_id][g.basis == "default"] += g.quantity
+            if g.basis == "default":
+                dflt += g.quantity
+            if g.embedded_emissions is None:
+                unpriced += g.quantity
         if g.embedded_emissions is None:
-            unpriced += g.quantity
             continue
         ee += g.embedded_emissions
         by_inst[(names.get(g.installation_id, ("", ""))[0], quarter_label(g.year, g.quarter))] += g.embedded_emissions
@@ -119,7 +125,7 @@ def _emissions(ctx: Context, filters: Filters) -> EmissionsDashboard:
               see_rows, keyed=("dash.col.goods_category",)),
         Table(("dash.col.installation", "dash.col.year", "dash.col.actual_t", "dash.col.default_t",
                "dash.col.default_share"), share_rows),
-        completeness_table(ctx, sel),
+        completeness_table(ctx, sel), mwh,
     )
 
 

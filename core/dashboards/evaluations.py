@@ -163,6 +163,11 @@ def _compute(ctx: Context, period: PeriodRow, lines: frozenset[Line]) -> PeriodE
     actual = sorted(x for x in wanted if x[0] == "actual")
     default = sorted(x for x in wanted if x[0] == "default")
     units: dict[Line, UnitResult] = {}
+    # electricity on actual data needs a PPA (Reg. (EU) 2023/956 Annex IV point 5) that shipments do not carry:
+    # that line alone is refused, not the period's other goods
+    power = [x for x in actual if ref.category_of(x[2]) == "Electricity (export to EU)"]
+    units.update({x: UnitResult(None, None, None, "cbam.error.ppa_missing") for x in power})
+    actual = [x for x in actual if x not in power]
     try:
         ev = evaluate(replace(scenario, imports=tuple(ImportLine("actual", p, cn, country, 1.0, q)
                                                       for _b, p, cn, q in actual)), ref)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 DECIMALS = {
     "t": 3,  # goods and precursors in tonnes: 0.001 t is one kilogram
+    "mwh": 3,  # electricity (CN 2716 00 00) in MWh: 0.001 MWh is one kilowatt-hour
     "tco2e": 2,  # embedded emissions, certificates (one certificate = 1 tCO2e)
     "eur": 2,  # money: to the cent
     "tco2e_per_t": 3,  # specific embedded emissions, default values and benchmarks

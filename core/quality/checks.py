@@ -55,6 +55,11 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _electricity(ref: ReferenceData, imp: dict) -> bool:
+    """An import line of electricity (CN 2716 00 00): MWh, priced by `core/cbam/electricity.py`."""
+    return ref.category_of(_str(imp.get("cn_code")).replace(" ", "")) == "Electricity (export to EU)"
+
+
 def _processes(d: QualityInput) -> list[tuple[int, dict]]:
     return [(i, p) for i, p in enumerate(_list(d.scenario.get("processes"))) if isinstance(p, dict)]
 
@@ -301,7 +306,8 @@ def see_vs_default(d: QualityInput, ref: ReferenceData) -> Hits:
 def import_process(d: QualityInput, ref: ReferenceData) -> Hits:
     procs, _ = _ids(d)
     for i, imp in enumerate(_list(d.scenario.get("imports"))):
-        if isinstance(imp, dict) and imp.get("basis") == "actual" and str(imp.get("process")) not in procs:
+        if isinstance(imp, dict) and imp.get("basis") == "actual" and str(imp.get("process")) not in procs \
+                and not _electricity(ref, imp):  # electricity on actual values rests on its PPA, not a process
             yield f"imports[{i}].process", {"process": imp.get("process")}
 
 
@@ -349,8 +355,8 @@ def default_missing(d: QualityInput, ref: ReferenceData) -> Hits:
 
     country = str(_dict(d.scenario.get("installation")).get("country") or "")
     for i, imp in enumerate(_list(d.scenario.get("imports"))):
-        if not isinstance(imp, dict) or imp.get("basis") != "default" or not imp.get("cn_code"):
-            continue
+        if not isinstance(imp, dict) or imp.get("basis") != "default" or not imp.get("cn_code") or _electricity(ref, imp):
+            continue  # electricity: Annex III of 2025/2621, with the Union's factor for every other country
         try:
             ref.default_values.lookup(str(imp.get("country") or country), str(imp["cn_code"]))
         except DomainError:

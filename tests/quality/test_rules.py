@@ -94,7 +94,9 @@ CASES = {
              "customers[0].eori"),
     "DQ26": (lambda: QualityInput(steel(), shipments=[{"process": "P2", "quantity": 5, "date": "2025-12-31"}]),
              "shipments[0].date"),
-    "DQ27": (lambda: QualityInput(_set(steel(), "imports[1].cn_code", "27160000")), "imports[1].cn_code"),
+    # urea 3102 10 10: no value in the shipped table for the country nor for "Other countries and territories"
+    # (electricity, the example before, has its own Annex III table: core/cbam/electricity.py)
+    "DQ27": (lambda: QualityInput(_set(steel(), "imports[1].cn_code", "31021010")), "imports[1].cn_code"),
     "DQ28": (lambda: QualityInput(steel(), evidence={}), "processes[0].activity_level"),
     "DQ29": (lambda: QualityInput(_set(steel(), "processes[1].electricity", {"consumed_MWh": 10, "ef": 0.6})),
              "processes[1].electricity.consumed_MWh"),
@@ -215,3 +217,17 @@ def test_rules_never_crash_on_malformed_data(mutations):
             continue
     check(QualityInput(d, shipments=[{"process": "P2", "quantity": "x", "date": None}],
                        customers=[{"eori": 5, "country": None}]))
+
+
+def test_electricity_lines_are_not_findings_of_dq22_or_dq27():
+    """Electricity on default values always has a factor (Annex III row or the Union's), and on actual values rests
+    on its PPA rather than a process: neither is a missing default value or an unknown process."""
+    data = steel()
+    data["imports"] = [
+        {"basis": "default", "cn_code": "27160000", "country": "CN", "quantity": 10.0, "quarter": 1},
+        {"basis": "actual", "cn_code": "27160000", "country": "RS", "quantity": 5.0, "quarter": 1,
+         "ppa": {"producer": "P", "installation": "I", "emission_factor": 0.1, "evidence": "E", "covered_MWh": 5,
+                 "connection": "direct", "firm_nomination": True, "nominated_MWh": 5, "matching_period_minutes": 60}},
+    ]
+    rules = {f.rule for f in check(QualityInput(data))}
+    assert "DQ27" not in rules and "DQ22" not in rules
