@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -18,10 +19,13 @@ SCENARIOS = ("steel_bof_to_hot_rolled_coil.json", "cement_clinker_and_grinding.j
 _ALLOWED = re.compile(r"\(EU\)|/EC|\b[IVX]+\b|[A-Z]\w*_\w+|v2\.1\.1|\b\d+[a-z]?\(\d*[a-z]*\)(?:\([a-z]\))?|\b[A-B]\.\d|\b[A-B]\b")
 
 
+ELECTRICITY = Path(__file__).parent / "data" / "electricity_serbia_2026.json"
+
+
 def _sources() -> set[str]:
     out = set()
-    for name in SCENARIOS:
-        ev = evaluate_data(json.loads((EXAMPLES / name).read_text(encoding="utf-8")))
+    for path in [EXAMPLES / name for name in SCENARIOS] + [ELECTRICITY]:
+        ev = evaluate_data(json.loads(path.read_text(encoding="utf-8")))
         data = ev.to_dict() if hasattr(ev, "to_dict") else ev
         text = json.dumps(data, default=str, ensure_ascii=False)
         out |= set(re.findall(r'"source": "([^"]+)"', text))
