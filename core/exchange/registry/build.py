@@ -283,6 +283,7 @@ def build_qreport(d: ReportData) -> bytes:
                 row = ref.default_values.lookup(key, cn).row
                 see_dir, see_ind, det = row.direct or 0.0, row.indirect or 0.0, c.DETERMINATION_DEFAULT
                 method = f"Default values, Impl. Reg. (EU) 2025/2621, version {ref.default_values.version}"
+                markup_note = _markup_remark(ref, row, cn, d.year)
             de = _el(ge, "DirectEmissions")
             _el(de, "DeterminationType", det)
             _el(de, "ApplicableReportingTypeMethodology", c.METHODOLOGY_EU)
@@ -297,7 +298,7 @@ def build_qreport(d: ReportData) -> bytes:
             _el(ie, "SpecificEmbeddedEmissions", dec(see_ind, 7))
             _el(ie, "MeasurementUnit", c.EMISSIONS_UNIT)
             _el(ie, "ElectricitySource", c.ELECTRICITY_SOURCE_GRID)
-            remarks = []
+            remarks = [markup_note] if basis == "default" else []
             if basis == "actual" and routes.get(key):
                 remarks.append(f"Production route: {routes[key]}")
             if basis == "actual":
@@ -307,6 +308,17 @@ def build_qreport(d: ReportData) -> bytes:
                 _el(rem, "SequenceNumber", str(n))
                 _el(rem, "AdditionalInformation", text[:512])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _markup_remark(ref, row, cn: str, year: int) -> str:
+    """Why the CBAM basis of a default-value line is higher than the default value this report carries: the
+    mark-up on default values (Impl. Reg. (EU) 2025/2621) counts for certificates, not in the report."""
+    sector = row.sector or ref.categories[ref.category_of(cn) or ""].sector
+    mk = ref.markup(sector, year)
+    total = row.total or 0.0
+    return (f"Default value without mark-up: {dec(total, 7)} tCO2e/t (direct {dec(row.direct or 0.0, 7)}, indirect "
+            f"{dec(row.indirect or 0.0, 7)}). The CBAM basis used for certificates adds the {year} default-value "
+            f"mark-up of {dec(mk * 100, 4)} %: {dec(total * (1 + mk), 7)} tCO2e/t.")[:512]
 
 
 def _qualifying(ge: etree._Element, p: dict[str, Any]) -> list[str]:
