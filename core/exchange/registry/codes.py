@@ -44,6 +44,11 @@ METHODOLOGY_EU = "TOM01"
 ELECTRICITY_SOURCE_GRID = "SOE01"
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+# The quarterly report is the transitional period's: it covers goods imported 1 Oct 2023 – 31 Dec 2025, the last
+# one (Q4 2025) due by 31 January 2026 (Reg. (EU) 2023/956 Art. 32, 35(1); Impl. Reg. (EU) 2023/1773 recital 3,
+# Art. 8). Goods imported from 2026 are declared once a year by the authorised CBAM declarant in the CBAM Registry
+# (Reg. (EU) 2023/956 Art. 6(1) as amended by Reg. (EU) 2025/2083: by 30 September, for 2026 by 30 Sept 2027).
+LAST_QUARTERLY_REPORT_YEAR = 2025
 FIRST_YEAR = 2023  # the first CBAM reports cover Q4 2023 (Reg. (EU) 2023/956 Art. 35; Impl. Reg. 2023/1773 Art. 2)
 TOLERANCE = 1e-6  # totals are compared after the 6-decimal rounding of dec16-6
 
