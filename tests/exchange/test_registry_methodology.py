@@ -70,3 +70,39 @@ def test_qualifying_parameters_of_the_production_method():
     remarks = [e.text for e in root.iter(N + "AdditionalInformation")]
     assert any(r == "Qualifying parameters of the production method: % Mn: 1.2; t scrap per t steel: 0.15"
                for r in remarks), remarks
+
+
+def test_the_stored_operator_contact_reaches_the_xml_and_the_template(engine):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from core.exchange.overview import template_file
+    from core.exchange.registry import registry_report
+    from core.organizations import OrganizationData, get_organization, update_organization
+    from tests.exchange.exports_support import approved_steel
+    from tests.factories import sign_off
+
+    team = approved_steel(engine, stored_details=True, approve=False)
+    with team.ctx() as ctx:
+        o = get_organization(ctx)
+        update_organization(ctx, OrganizationData(
+            name_zh=o.name_zh, name_en=o.name_en, eori=o.eori or "", uscc="91350100M000100Y43", address="8 Mill Road",
+            industry=o.industry or "other", signatory_name=o.signatory_name, signatory_position=o.signatory_position,
+            signature_place=o.signature_place, city="Fuzhou", contact_phone="+86 591 8888 0000",
+            contact_email="cbam@demo-steel.example"), expected_version=o.version)
+    period = sign_off(engine, team.org, team.period.id, submitter=team.editor, approver=team.owner)
+    with team.ctx(team.viewer) as ctx:
+        report = registry_report(ctx, period_id=period.id, customer_id=team.customer.id, quarter=1)
+        tpl = template_file(ctx, period_id=period.id).content
+    assert report.problems == [] and xsd_errors(report.xml) == []
+    op = next(etree.fromstring(report.xml).iter(N + "InstallationOperator"))
+    assert op.findtext(N + "OperatorId") == "91350100M000100Y43"
+    assert op.findtext(N + "OperatorName") == "Demo Steel Co., Ltd."
+    assert op.find(N + "OperatorAddress").findtext(N + "City") == "Fuzhou"
+    contact = op.find(N + "ContactDetails")
+    assert [contact.findtext(N + k) for k in ("Name", "Phone", "Email")] == [
+        "Jonas Weber", "+86 591 8888 0000", "cbam@demo-steel.example"]
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(tpl)).get_sheet_by_name("A_InstData").to_python(
+        skip_empty_area=False)
+    assert [rows[r - 1][8] for r in (30, 31, 32)] == ["Jonas Weber", "cbam@demo-steel.example", "+86 591 8888 0000"]
