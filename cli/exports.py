@@ -142,8 +142,10 @@ def xml_cmd(
     representative_name: str | None = DETAIL_OPTIONS["representative_name"],
     representative_city: str | None = DETAIL_OPTIONS["representative_city"],
 ) -> None:
-    """Write the registry quarterly report (QReport v23.00) of one customer and quarter; refuse, listing every
-    problem, a report the XSD or the code rules reject. The details default to those stored on the customer,
+    """Write the transitional quarterly report (QReport v23.00 XML) of one customer and quarter — for goods
+    imported up to Q4 2025 (CBAM Transitional Registry); from 2026 the annual CBAM declaration replaces it and
+    this XML is a structured record for the customer, not a filing. 过渡期季度报告（QReport），适用于 2025 年第四季度及以前的进口；
+    2026 年起由年度 CBAM 申报取代。Refuse, listing every problem, a report the XSD or the code rules reject. The details default to those stored on the customer,
     installation and organization as frozen with the period; each flag given overrides its field."""
     from core.exchange.registry import registry_report
 

@@ -82,6 +82,11 @@ class Organization(SQLModel, table=True):
     signatory_name: str = Field(default="", max_length=128, sa_column_kwargs=tag(PD.IDENTITY))
     signatory_position: str = Field(default="", max_length=128, sa_column_kwargs=tag(PD.NONE))
     signature_place: str = Field(default="", max_length=128, sa_column_kwargs=tag(PD.NONE))
+    # the operator's city and its contact for the registry report's InstallationOperator and the communication
+    # template's "About the installation" (migration 0029); the signatory is the contact person
+    city: str = Field(default="", max_length=35, sa_column_kwargs=tag(PD.NONE))
+    contact_phone: str = Field(default="", max_length=35, sa_column_kwargs=tag(PD.CONTACT))
+    contact_email: str = Field(default="", max_length=256, sa_column_kwargs=tag(PD.CONTACT))
     created_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=tag(PD.NONE))
     updated_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", sa_column_kwargs=tag(PD.IDENTIFIER))

@@ -10,6 +10,7 @@ from core.errors import DomainError
 from core.exchange.overview import customer_files, exports_overview, template_file
 from core.exchange.pack import ANSWERED, RequestData, add_request, build_customer_pack
 from core.exchange.registry import ReportDetails, report_details
+from core.exchange.registry.codes import LAST_QUARTERLY_REPORT_YEAR
 from core.i18n import error_text
 from ui.forms import field_error, form_error, prefill, run_action, show_flash
 from ui.navigation import guard
@@ -79,6 +80,10 @@ elif ov.periods:
         with context() as c:
             files = customer_files(c, period_id=ov.period_id, customer_id=customer_id, details=details, lang=lang())
         st.markdown(f"**{tr('exports.xml_header')}**")
+        st.caption(tr("exports.xml_purpose"))
+        year = next((p.year for p in ov.periods if p.id == ov.period_id), None)
+        if year is not None and year > LAST_QUARTERLY_REPORT_YEAR:
+            st.warning(tr("exports.xml_definitive_year", year=year), icon=":material/info:")
         for report in files.reports:
             if report.problems:
                 st.warning(tr("exports.xml_problems", quarter=report.quarter, count=len(report.problems)),

@@ -11,6 +11,7 @@ from ui.state import context, labels, tr
 
 guard("organization")
 SIGNATORY = ("signatory_name", "signatory_position", "signature_place")  # who signs the registry reports
+OPERATOR = ("city", "contact_phone", "contact_email")  # the operator's city and contact (registry report, template)
 
 st.title(tr("page.organization"))
 with context() as ctx:
@@ -22,7 +23,8 @@ loaded_version = prefill(form, str(org.id), org.version, {
     "name_zh": org.name_zh, "name_en": org.name_en, "eori": org.eori or "", "uscc": org.uscc or "",
     "address": org.address, "industry": org.industry if org.industry in INDUSTRIES else "other",
     "signatory_name": org.signatory_name, "signatory_position": org.signatory_position,
-    "signature_place": org.signature_place})
+    "signature_place": org.signature_place, "city": org.city, "contact_phone": org.contact_phone,
+    "contact_email": org.contact_email})
 
 form_error(form)
 with st.form(form):
@@ -40,13 +42,18 @@ with st.form(form):
     for f in SIGNATORY:
         st.text_input(tr(f"org.{f}"), max_chars=128, key=f"org_{f}")
         field_error(form, f)
+    st.caption(tr("org.operator_help"))
+    for f, limit in zip(OPERATOR, (35, 35, 256), strict=True):
+        st.text_input(tr(f"org.{f}"), max_chars=limit, key=f"org_{f}")
+        field_error(form, f)
     submitted = st.form_submit_button(tr("common.save"), type="primary", disabled=not editable)
 
 if not editable:
     st.caption(tr("common.read_only"))
 if submitted:
     data = OrganizationData(**{f: st.session_state[f"org_{f}"] for f in
-                               ("name_zh", "name_en", "eori", "uscc", "address", "industry", *SIGNATORY)})
+                               ("name_zh", "name_en", "eori", "uscc", "address", "industry", *SIGNATORY,
+                                *OPERATOR)})
 
     def _save() -> None:
         with context() as c:

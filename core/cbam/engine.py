@@ -78,7 +78,11 @@ class Evaluation:
             d = {
                 "basis": r.basis, "cn_code": r.cn_code, "country": r.country, "quantity": r.quantity, "unit": r.unit,
                 "quarter": r.quarter,
-                "see_basis": r.see_basis, "embedded_emissions": r.embedded_emissions, "sefa": r.sefa,
+                # with the default-value mark-up (CBAM basis, used for certificates) and without it (as the registry
+                # report carries a default value): the same line's two figures, named apart
+                "see_basis": r.see_basis, "embedded_emissions": r.embedded_emissions,
+                "see_without_markup": r.see_without_markup,
+                "embedded_emissions_without_markup": r.embedded_emissions_without_markup, "sefa": r.sefa,
                 "free_allocation_adjustment": r.free_allocation_adjustment, "certificates": r.certificates,
                 "price_eur": None if r.price_eur is None else float(r.price_eur),
                 "cost_eur": None if r.cost_eur is None else float(r.cost_eur), "flags": r.flags,

@@ -50,6 +50,19 @@ class ImportResult:
     def incomplete(self) -> bool:
         return bool(self.missing_benchmarks)
 
+    @property
+    def see_without_markup(self) -> float:
+        """tCO2e per tonne before the default-value mark-up: a default line's default value (total), which the
+        registry report carries; for actual data the CBAM basis itself (no mark-up applies)."""
+        if self.basis == "default" and self.default_value is not None:
+            return self.default_value.row.total or 0.0
+        return self.see_basis
+
+    @property
+    def embedded_emissions_without_markup(self) -> float:
+        """tCO2e of the line before the default-value mark-up (`embedded_emissions` includes it)."""
+        return self.quantity * self.see_without_markup
+
 
 class Sefa(NamedTuple):
     """A process's SEFA per tonne with its terms; `value` None and `missing` the benchmarks lacking when incomplete."""

@@ -68,8 +68,11 @@ class CsvExport:
     rows: int
 
 
+# Embedded emissions twice, named apart: without the default-value mark-up (what the registry report carries for a
+# default-value line) and with it (the CBAM basis the certificates are counted from); equal for actual data.
 COLUMNS = ("snapshot", "shipped_on", "quarter", "customer", "eori", "order_reference", "cn_code", "quantity",
-           "basis", "process", "see_basis", "embedded_emissions", "certificates", "price_eur", "cost_eur")
+           "basis", "process", "see_without_markup", "embedded_emissions_without_markup", "see_basis",
+           "embedded_emissions", "certificates", "price_eur", "cost_eur")
 
 
 def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None, lang: str = "en") -> list[list[Any]]:
@@ -84,8 +87,8 @@ def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None, lang: s
         rows.append([frozen.snapshot_hash, s.shipped_on, r.quarter, cust.name if cust else "",
                      cust.eori if cust else "", s.order_reference, r.cn_code, r.quantity,
                      t(f"entry.basis.{r.basis}", lang),  # "实际值", not "actual", on a Chinese export
-                     s.line.get("process") or "", r.see_basis, r.embedded_emissions, r.certificates, r.price_eur,
-                     r.cost_eur])
+                     s.line.get("process") or "", r.see_without_markup, r.embedded_emissions_without_markup,
+                     r.see_basis, r.embedded_emissions, r.certificates, r.price_eur, r.cost_eur])
     return rows
 
 

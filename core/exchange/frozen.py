@@ -63,6 +63,11 @@ class FrozenOrganization:
     signatory_name: str = ""
     signatory_position: str = ""
     signature_place: str = ""
+    # the operator's id, city and contact (absent from snapshots frozen before migration 0029: empty)
+    uscc: str | None = None
+    city: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
 
 
 @dataclass(slots=True)

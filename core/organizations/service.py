@@ -42,6 +42,10 @@ class OrganizationData(BaseModel):
     signatory_name: str = Field(default="", max_length=128)
     signatory_position: str = Field(default="", max_length=128)
     signature_place: str = Field(default="", max_length=128)
+    # the operator's city and contact (the registry report's InstallationOperator, the communication template)
+    city: str = Field(default="", max_length=35)
+    contact_phone: str = Field(default="", max_length=35)
+    contact_email: str = Field(default="", max_length=256)
 
     def validate_fields(self) -> None:
         check_changes(Organization, dict(self))  # the text as typed (core/validation/text.py)
@@ -52,6 +56,8 @@ class OrganizationData(BaseModel):
             errors["eori"] = err
         if err := validate_uscc(self.uscc):
             errors["uscc"] = err
+        if self.contact_email.strip() and not _EMAIL.fullmatch(self.contact_email.strip()):
+            errors["contact_email"] = ("validation.email_format", {})
         if self.industry not in INDUSTRIES:
             errors["industry"] = ("validation.choice", {})
         if errors:
@@ -62,7 +68,8 @@ class OrganizationData(BaseModel):
                 "eori": self.eori.strip().upper() or None, "uscc": self.uscc.strip().upper() or None,
                 "address": self.address.strip(), "industry": self.industry,
                 "signatory_name": self.signatory_name.strip(), "signatory_position": self.signatory_position.strip(),
-                "signature_place": self.signature_place.strip()}
+                "signature_place": self.signature_place.strip(), "city": self.city.strip(),
+                "contact_phone": self.contact_phone.strip(), "contact_email": self.contact_email.strip()}
 
 
 def create_organization(session: Session, user: User, data: OrganizationData, *, clock: Clock) -> Context:

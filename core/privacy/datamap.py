@@ -137,6 +137,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("audit_event", "after"): _AUDIT,
     ("audit_event", "at"): _AUDIT_AT,
     ("organization", "signatory_name"): _ORG_TEXT,
+    # the operator's contact for the registry report and the communication template (migration 0029)
+    ("organization", "contact_phone"): _CONTACT,
+    ("organization", "contact_email"): _CONTACT,
     ("customer", "contact_name"): _CONTACT,
     ("customer", "contact_email"): _CONTACT,
     ("customer_request", "requested_by"): _CONTACT,

@@ -27,7 +27,7 @@ from db.reporting_models import Customer, ReportingPeriod, Shipment
 SECTION = "export_details"
 FORMAT = "cbam-export-details/1"
 ORGANIZATION_FIELDS = ("name_en", "name_zh", "eori", "address", "signatory_name", "signatory_position",
-                       "signature_place")
+                       "signature_place", "uscc", "city", "contact_phone", "contact_email")
 INSTALLATION_FIELDS = ("name", "address", "city", "country", "unlocode", "latitude", "longitude", "economic_activity")
 CUSTOMER_FIELDS = ("name", "eori", "country", "city", "street", "postcode", "representative_eori",
                    "representative_name", "representative_city")

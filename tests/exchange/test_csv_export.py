@@ -48,7 +48,7 @@ def test_shipments_csv_from_the_frozen_period(sqlite_engine):
     for row in rows[1:]:
         assert row[0] == team.period.snapshot_hash
         assert row[3] == "'=cmd|' /C calc'!A0"  # the customer's name, neutralised
-        assert float(row[7]) == 1000.0 and float(row[11]) > 0  # quantity and embedded emissions are numbers
+        assert float(row[7]) == 1000.0 and float(row[13]) > 0  # quantity and embedded emissions are numbers
     with context(sqlite_engine, team.dpo, team.org) as ctx, pytest.raises(PermissionDenied):
         shipments_csv(ctx, period_id=team.period.id)
 
@@ -76,11 +76,11 @@ def test_shipments_csv_totals_agree_with_the_engine(sqlite_engine, lang):
         ev = evaluate_data(load_frozen(ctx, team.period.id).scenario)
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8").removeprefix(BOM), newline="")))[1:]
     assert rows
-    certificates = sum(float(r[12]) for r in rows)
+    certificates = sum(float(r[14]) for r in rows)
     assert certificates == pytest.approx(ev.total_certificates, rel=1e-12)
     if ev.total_cost_eur is not None:
-        assert sum(Decimal(r[14]) for r in rows) == pytest.approx(ev.total_cost_eur)
+        assert sum(Decimal(r[16]) for r in rows) == pytest.approx(ev.total_cost_eur)
     for r in rows:
         assert r[8] in {t("entry.basis.actual", lang), t("entry.basis.default", lang)}
-        for text in (r[7], r[10], r[11], r[12]):  # no cell written with more digits than a double holds
+        for text in (r[7], r[10], r[11], r[12], r[13], r[14]):  # no cell written with more digits than a double holds
             assert len(text.lstrip("-").replace(".", "").lstrip("0")) <= 15, text

@@ -80,3 +80,12 @@ def test_export_xml_defaults_to_the_stored_details_and_flags_override(tmp_path: 
     typed = out2.read_bytes()
     assert b"<Signature>Eva Typed</Signature>" in typed and b"<City>Xiamen</City>" in typed
     assert b"<City>Duisburg</City>" in typed  # a flag not given keeps the stored value
+
+
+def test_the_xml_command_says_what_it_is_for():
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    out = CliRunner().invoke(app, ["export", "xml", "--help"], terminal_width=200).output
+    assert "transitional quarterly report" in out and "Q4 2025" in out and "annual CBAM declaration" in out

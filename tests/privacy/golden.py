@@ -101,7 +101,8 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
     now = datetime(2026, 11, 20, 9, tzinfo=UTC)
     with scoped_session(Scope(), owner_engine(engine)) as s:
         s.execute(update(User).where(User.id == p.user.id).values(phone=p.phone))
-        s.execute(update(Organization).where(Organization.id == org).values(signatory_name=p.name))
+        s.execute(update(Organization).where(Organization.id == org).values(signatory_name=p.name, contact_phone=p.phone,
+                                                                          contact_email=p.email))
         s.add(CustomerRequest(org_id=org, customer_id=customer.id, received_on=date(2026, 11, 1),
                               due_on=date(2026, 11, 30), subject=f"Data for {p.name}, reply to {p.email}",
                               requested_by=p.name, requested_by_email=p.email, answered_by=p.user.id,

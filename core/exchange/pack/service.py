@@ -104,7 +104,8 @@ def build_customer_pack(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid
         costs = [r.cost_eur for r in rs]
         cost = "—" if any(c is None for c in costs) else f"€{sum(costs, Decimal(0)):,.2f}"
         quarters.append({"quarter": q, "quantity": sum(r.quantity for r in rs),
-                         "emissions": sum(r.embedded_emissions for r in rs),
+                         "emissions": sum(r.embedded_emissions for r in rs),  # incl. default-value mark-up
+                         "emissions_without_markup": sum(r.embedded_emissions_without_markup for r in rs),
                          # a line without certificates (missing benchmark) leaves the quarter's sum unknown
                          "certificates": None if any(r.certificates is None for r in rs)
                          else sum(r.certificates or 0.0 for r in rs), "cost": cost})

@@ -20,10 +20,11 @@ def _certs(value: float | None, lang: str) -> str:
 def _section(lang: str, facts: dict[str, Any], quarters: list[dict[str, Any]], files: list[str]) -> str:
     e = escape
     rows = "".join(
-        f"<tr><td>Q{q['quarter']}</td><td class=n>{q['quantity']:,.3f}</td><td class=n>{q['emissions']:,.3f}</td>"
+        f"<tr><td>Q{q['quarter']}</td><td class=n>{q['quantity']:,.3f}</td>"
+        f"<td class=n>{q.get('emissions_without_markup', q['emissions']):,.3f}</td><td class=n>{q['emissions']:,.3f}</td>"
         f"<td class=n>{_certs(q['certificates'], lang)}</td><td class=n>{e(q['cost'])}</td></tr>" for q in quarters)
     head = "".join(f"<th>{e(t(f'pack.summary.col_{c}', lang))}</th>"
-                   for c in ("quarter", "quantity", "emissions", "certificates", "cost"))
+                   for c in ("quarter", "quantity", "emissions_without_markup", "emissions", "certificates", "cost"))
     return (
         f'<section lang="{lang}"><h2>{e(t("pack.summary.title", lang))}</h2>'
         f"<p>{e(t('pack.summary.intro', lang, customer=facts['customer'], eori=facts['eori'], installation=facts['installation'], year=facts['year']))}</p>"

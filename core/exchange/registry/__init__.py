@@ -9,6 +9,7 @@ from core.exchange.registry.build import (
     Problem,
     ReportData,
     Signatory,
+    Operator,
     Site,
     build_qreport,
     report_problems,
@@ -28,6 +29,6 @@ from core.exchange.registry.service import (
 )
 
 __all__ = ["RULES", "SCHEMA_VERSION", "XSD_FILES", "Line", "Party", "Problem", "RegistryReport", "ReportData",
-           "ReportDetails", "Signatory", "Site", "build_qreport", "build_report", "check_report", "check_rules",
+           "Operator", "ReportDetails", "Signatory", "Site", "build_qreport", "build_report", "check_report", "check_rules",
            "default_details", "quarters_of", "registry_report", "report_data", "report_details", "report_problems",
            "schema", "xsd_errors"]

@@ -65,6 +65,27 @@ class Site:
 
 
 @dataclass(slots=True)
+class Operator:
+    """The company operating the installation (QReport GoodsEmissions/InstallationOperator). The XSD requires an
+    id, a name, a country and city, and at least one contact with name, phone and email: written only when the
+    data has all of them (`complete`)."""
+
+    operator_id: str
+    name: str
+    country: str
+    city: str
+    street: str = ""
+    postcode: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+
+    def complete(self) -> bool:
+        return all(str(v or "").strip() for v in (self.operator_id, self.name, self.country, self.city,
+                                                  self.contact_name, self.contact_phone, self.contact_email))
+
+
+@dataclass(slots=True)
 class Line:
     """One shipment: what the scenario's import line says, plus its date."""
 
@@ -95,6 +116,7 @@ class ReportData:
     submitted_at: datetime
     representative: Party | None = None
     snapshot: str = ""  # "<hash>" of the snapshot the numbers come from, named in the remarks
+    operator: Operator | None = None  # written where complete (Operator.complete)
 
 
 # (field label key, value, XSD maximum length) of every text the schema requires or limits
@@ -204,6 +226,7 @@ def build_qreport(d: ReportData) -> bytes:
     _sc, ref = load_for(d.scenario)
     electricity_ef = {p["id"]: (p.get("electricity") or {}).get("ef") for p in d.scenario.get("processes", [])}
     routes = {p["id"]: p.get("route") for p in d.scenario.get("processes", [])}
+    procs = {p["id"]: p for p in d.scenario.get("processes", [])}
     root = etree.Element(N + "QReport", nsmap={None: c.NAMESPACE})
     _el(root, "SubmissionDate", d.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
     _el(root, "ReportingPeriod", f"Q{d.quarter}")
@@ -248,17 +271,19 @@ def build_qreport(d: ReportData) -> bytes:
             ge = _el(good, "GoodsEmissions")
             _el(ge, "SequenceNumber", str(seq))
             _el(ge, "ProductionCountry", d.site.country)
+            if d.operator is not None and d.operator.complete():
+                _operator(ge, d.operator)
             _site(ge, d.site)
             _measure(ge, "ProducedMeasure", cn, qty)
             if basis == "actual":
                 r = ev.processes[key]
                 see_dir, see_ind, det = r.see_direct, r.see_indirect, c.DETERMINATION_ACTUAL
-                method = (f"Impl. Reg. (EU) 2023/1773 Annex III; process {key} of the installation, "
-                          f"reporting year {d.year}")
+                method = f"{c.methodology_act(d.year)}; process {key} of the installation, reporting year {d.year}"
             else:
                 row = ref.default_values.lookup(key, cn).row
                 see_dir, see_ind, det = row.direct or 0.0, row.indirect or 0.0, c.DETERMINATION_DEFAULT
                 method = f"Default values, Impl. Reg. (EU) 2025/2621, version {ref.default_values.version}"
+                markup_note = _markup_remark(ref, row, cn, d.year)
             de = _el(ge, "DirectEmissions")
             _el(de, "DeterminationType", det)
             _el(de, "ApplicableReportingTypeMethodology", c.METHODOLOGY_EU)
@@ -273,11 +298,67 @@ def build_qreport(d: ReportData) -> bytes:
             _el(ie, "SpecificEmbeddedEmissions", dec(see_ind, 7))
             _el(ie, "MeasurementUnit", c.EMISSIONS_UNIT)
             _el(ie, "ElectricitySource", c.ELECTRICITY_SOURCE_GRID)
+            remarks = [markup_note] if basis == "default" else []
             if basis == "actual" and routes.get(key):
+                remarks.append(f"Production route: {routes[key]}")
+            if basis == "actual":
+                remarks += _qualifying(ge, procs.get(key) or {})
+            for n, text in enumerate(remarks, start=1):
                 rem = _el(ge, "RemarksEmissions")
-                _el(rem, "SequenceNumber", "1")
-                _el(rem, "AdditionalInformation", f"Production route: {routes[key]}"[:512])
+                _el(rem, "SequenceNumber", str(n))
+                _el(rem, "AdditionalInformation", text[:512])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _markup_remark(ref, row, cn: str, year: int) -> str:
+    """Why the CBAM basis of a default-value line is higher than the default value this report carries: the
+    mark-up on default values (Impl. Reg. (EU) 2025/2621) counts for certificates, not in the report."""
+    sector = row.sector or ref.categories[ref.category_of(cn) or ""].sector
+    mk = ref.markup(sector, year)
+    total = row.total or 0.0
+    return (f"Default value without mark-up: {dec(total, 7)} tCO2e/t (direct {dec(row.direct or 0.0, 7)}, indirect "
+            f"{dec(row.indirect or 0.0, 7)}). The CBAM basis used for certificates adds the {year} default-value "
+            f"mark-up of {dec(mk * 100, 4)} %: {dec(total * (1 + mk), 7)} tCO2e/t.")[:512]
+
+
+def _qualifying(ge: etree._Element, p: dict[str, Any]) -> list[str]:
+    """The qualifying parameters of the production method (Impl. Reg. (EU) 2023/1773 Annex IV; the template's
+    Summary_Products), written as ProdMethodQualifyingParams where the method's code is known, else returned as
+    a remark. Written before SupportingDocuments/CarbonPriceDue/RemarksEmissions, as the XSD orders them."""
+    params = {str(k): v for k, v in (p.get("qualifying_parameters") or {}).items()
+              if v is not None and str(v).strip()}
+    if not params:
+        return []
+    text = "; ".join(f"{k}: {v}" for k, v in params.items())
+    method = c.METHOD_CODES.get((p.get("goods_category"), p.get("route")))
+    if method is None:
+        return [f"Qualifying parameters of the production method: {text}"]
+    q = _el(ge, "ProdMethodQualifyingParams")
+    _el(q, "SequenceNumber", "1")
+    _el(q, "MethodId", method)
+    _el(q, "AdditionalInformation", text[:512])
+    coded = [(c.PARAMETER_CODES[k], v) for k, v in params.items() if k in c.PARAMETER_CODES]
+    for n, (pid, v) in enumerate(coded, start=1):
+        dq = _el(q, "DirectQualifyingParameters")
+        _el(dq, "SequenceNumber", str(n))
+        _el(dq, "ParameterId", pid)
+        _el(dq, "ParameterValue", str(v)[:256])
+    return []
+
+
+def _operator(parent: etree._Element, o: Operator) -> None:
+    e = _el(parent, "InstallationOperator")
+    _el(e, "OperatorId", o.operator_id.strip()[:25])
+    _el(e, "OperatorName", o.name.strip()[:70])
+    a = _el(e, "OperatorAddress")
+    _el(a, "Country", o.country)
+    _el(a, "City", o.city.strip()[:35])
+    _opt(a, "Street", o.street.strip()[:70])
+    _opt(a, "Postcode", o.postcode.strip()[:17])
+    cd = _el(e, "ContactDetails")
+    _el(cd, "Name", o.contact_name.strip()[:70])
+    _el(cd, "Phone", o.contact_phone.strip()[:35])
+    _el(cd, "Email", o.contact_email.strip()[:256])
 
 
 def _site(parent: etree._Element, s: Site) -> None:

@@ -12,6 +12,7 @@ from core.errors import DomainError, NotFound
 from core.exchange.frozen import Frozen, load_frozen
 from core.exchange.registry.build import (
     Line,
+    Operator,
     Party,
     Problem,
     ReportData,
@@ -78,7 +79,17 @@ def report_data(frozen: Frozen, customer_id: uuid.UUID, quarter: int, details: R
                   unlocode=inst.unlocode or "", latitude=inst.latitude, longitude=inst.longitude,
                   economic_activity=inst.economic_activity),
         lines=lines, signatory=Signatory(details.signatory_name, details.signatory_position, details.signature_place),
-        submitted_at=now, representative=rep, snapshot=frozen.snapshot_hash)
+        submitted_at=now, representative=rep, snapshot=frozen.snapshot_hash, operator=operator_of(frozen))
+
+
+def operator_of(frozen: Frozen) -> Operator:
+    """The organization as the installation's operator (written only where complete, `Operator.complete`): its
+    Unified Social Credit Code (else EORI) as id, its English (else Chinese) name, the installation's country, its
+    city and street, and its registry signatory as contact person with the stored phone and e-mail."""
+    o, inst = frozen.organization, frozen.installation
+    return Operator(operator_id=(o.uscc or o.eori or "").strip(), name=(o.name_en or o.name_zh).strip(),
+                    country=inst.country, city=o.city, street=o.address if len(o.address) <= 70 else "",
+                    contact_name=o.signatory_name, contact_phone=o.contact_phone, contact_email=o.contact_email)
 
 
 def default_details(frozen: Frozen, customer_id: uuid.UUID) -> ReportDetails:

@@ -38,6 +38,18 @@ INST_PERIOD_START = "I9"   # date (serial number)
 INST_PERIOD_END = "L9"
 INST_NAME = "I20"          # "Name of the installation (English name)", mandatory
 INST_COUNTRY = "I26"       # country *name* from c_CodeLists G11:G277 (code in F)
+# The rest of §2 "About the installation" (all unlocked input cells, merged I:N): what the platform stores on the
+# installation and, for the authorised representative, on the organization operating it (its registry signatory).
+INST_STREET = "I21"        # "Street, Number:"
+INST_ECONOMIC_ACTIVITY = "I22"  # "Economic activity:"
+INST_CITY = "I25"          # "City:"
+INST_UNLOCODE = "I27"      # "UNLOCODE:"
+INST_LATITUDE = "I28"      # "Coordinates of the main emission source (latitude):"
+INST_LONGITUDE = "I29"     # "Coordinates of the main emission source (longitude):"
+INST_REPRESENTATIVE = "I30"  # "Name of authorized representative:"
+INST_EMAIL = "I31"         # "Email:"
+INST_TELEPHONE = "I32"     # "Telephone:"
+# §2 has no cell for the operator's (company's) name: the template names the installation and a person.
 COUNTRY_LIST = ("c_CodeLists", 10, 276, 5, 6)  # sheet, first row, last row (0-based), code column, name column
 GOODS_FIRST_ROW = 62       # G1..G10: E = aggregated goods category, I..N = routes 1..6
 GOODS_CATEGORY_COL, GOODS_ROUTE_COLS = "E", ("I", "J", "K", "L", "M", "N")

@@ -69,12 +69,42 @@ def check_capacity(data: dict[str, Any]) -> None:
         raise CapacityExceeded(over)
 
 
-def _inst(sc: Scenario) -> dict[str, Value]:
+def installation_details(data: dict[str, Any]) -> dict[str, Value]:
+    """The "About the installation" cells beyond name and country, from what is stored: an approved period's
+    frozen export details (installation; the organization's registry signatory as the authorised representative
+    and its contact, where stored), else the scenario's own `installation` object (address, city, unlocode,
+    latitude, longitude, economic_activity, and `contact`: name, email, telephone). Empty values stay empty."""
+    details = data.get("export_details") if isinstance(data.get("export_details"), dict) else {}
+    inst = {**(data.get("installation") or {}), **{k: v for k, v in (details.get("installation") or {}).items()
+                                                   if v not in (None, "")}}
+    org = details.get("organization") or {}
+    contact = inst.get("contact") if isinstance(inst.get("contact"), dict) else {}
+    values: dict[str, Any] = {
+        m.INST_STREET: inst.get("address"), m.INST_ECONOMIC_ACTIVITY: inst.get("economic_activity"),
+        m.INST_CITY: inst.get("city"), m.INST_UNLOCODE: inst.get("unlocode"),
+        m.INST_LATITUDE: inst.get("latitude"), m.INST_LONGITUDE: inst.get("longitude"),
+        m.INST_REPRESENTATIVE: org.get("signatory_name") or contact.get("name"),
+        m.INST_EMAIL: org.get("contact_email") or contact.get("email"),
+        m.INST_TELEPHONE: org.get("contact_phone") or contact.get("telephone"),
+    }
+    cells: dict[str, Value] = {}
+    for ref, v in values.items():
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, (int, float)):
+            cells[ref] = float(v)
+        elif str(v).strip():
+            cells[ref] = str(v).strip()
+    return cells
+
+
+def _inst(sc: Scenario, data: dict[str, Any]) -> dict[str, Value]:
     countries = template_lists()["countries"]
     cells: dict[str, Value] = {
         m.INST_PERIOD_START: _serial(date(sc.reporting_year, 1, 1)),
         m.INST_PERIOD_END: _serial(date(sc.reporting_year, 12, 31)),
         m.INST_NAME: sc.installation_name,
+        **installation_details(data),
     }
     if sc.installation_country:
         if sc.installation_country not in countries:
@@ -196,7 +226,7 @@ def export_template(data: dict[str, Any]) -> bytes:
     # (the scenario holds no non-CBAM consumption).
     indirect = sum(p.electricity.consumed_mwh * p.electricity.ef for p in sc.processes)
     return write_package({
-        m.SHEET_PART["A_InstData"]: _inst(sc),
+        m.SHEET_PART["A_InstData"]: _inst(sc, data),
         m.SHEET_PART["C_Emissions&Energy"]: {m.C_TOTAL_INDIRECT: indirect},
         m.SHEET_PART["B_EmInst"]: _stream_cells(sc),
         m.SHEET_PART["D_Processes"]: d_cells,
