@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from core.cbam.carbon_price import apply_carbon_prices, carbon_price_totals, deduction_fields
 from core.cbam.errors import ScenarioError
 from core.cbam.explain import Term, terms_to_list
 from core.cbam.obligation import (
@@ -82,6 +83,7 @@ class Evaluation:
                 "cost_eur": None if r.cost_eur is None else float(r.cost_eur), "flags": r.flags,
                 "incomplete": r.incomplete, "missing_benchmarks": r.missing_benchmarks,
             }
+            d.update(deduction_fields(r))
             if explain:
                 d["explanation"] = terms_to_list(r.terms)
             imports.append(d)
@@ -92,6 +94,7 @@ class Evaluation:
             "totals": {"certificates": self.total_certificates, "cost_eur": None if cost is None else float(cost),
                        "incomplete": self.incomplete},
             "flags": self.flags,
+            "carbon_price": carbon_price_totals(self.imports),
         }
 
 
@@ -120,6 +123,7 @@ def evaluate(scenario: Scenario, ref: ReferenceData, *, year: int | None = None,
             imports.append(price_actual(n, line, proc, processes[proc.id], st, pricing, sefa_chain_terms(proc, sefa, by_id)))
         else:
             imports.append(price_default(n, line, pricing))
+    apply_carbon_prices(scenario.carbon_prices, imports, [line.process for line in scenario.imports])
     goods = {p.goods_category for p in scenario.processes} | {ref.category_of(i.cn_code) for i in scenario.imports}
     if "Ammonia" in goods:
         # The template v2.1.1 marks ammonia as direct-only; Annex II does not list it (domain ref §1.1 note a).

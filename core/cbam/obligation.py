@@ -42,6 +42,7 @@ class ImportResult:
     flags: list[str] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     missing_benchmarks: list[dict[str, Any]] = field(default_factory=list)
+    carbon_price: Any = None  # core.cbam.carbon_price.Deduction, set after the certificates (Art. 9)
 
     @property
     def incomplete(self) -> bool:
