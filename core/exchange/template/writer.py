@@ -13,8 +13,8 @@ from core.cbam.scenario import Process, Scenario
 from core.cbam.see import attribute
 from core.exchange.errors import CapacityExceeded, ExchangeError
 from core.exchange.numbers import require_exportable
-from core.exchange.template.carbon_price import carbon_price_cells
 from core.exchange.template import cellmap as m
+from core.exchange.template.carbon_price import carbon_price_cells
 from core.exchange.template.package import Value, template_bytes, write_package
 
 _EXCEL_EPOCH = date(1899, 12, 30)

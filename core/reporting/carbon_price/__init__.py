@@ -6,10 +6,11 @@ from core.reporting.carbon_price.service import (
     copy_carbon_prices,
     delete_carbon_price,
     delete_for_process,
+    effective_per_t,
     list_carbon_prices,
     scenario_carbon_prices,
     update_carbon_price,
 )
 
-__all__ = ["CarbonPriceData", "add_carbon_price", "copy_carbon_prices", "delete_carbon_price", "delete_for_process",
+__all__ = ["CarbonPriceData", "add_carbon_price", "copy_carbon_prices", "delete_carbon_price", "delete_for_process", "effective_per_t",
            "list_carbon_prices", "scenario_carbon_prices", "update_carbon_price"]

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from core.access import Permission
-from core.cbam.carbon_price import PRICE_TYPES, REBATE_TYPES
+from core.cbam.carbon_price import PRICE_TYPES, REBATE_TYPES, CarbonPrice
 from core.context import Context
 from core.errors import DomainError, ValidationFailed
 from core.numbers import FACTOR, NumberField, parse_fields
@@ -161,3 +161,15 @@ def scenario_carbon_prices(ctx: Context, period_id: uuid.UUID, codes: dict[uuid.
             d["country"] = e.country
         out.append(d)
     return out
+
+
+def effective_per_t(entry: CarbonPriceEntry) -> tuple[float, float]:
+    """The entry's effective carbon price per tonne of good, in its currency and in EUR, after free allocation and
+    rebates (before the engine caps the covered emissions at those counted for CBAM)."""
+    cp = CarbonPrice(process="", instrument=entry.instrument, country=entry.country, type=entry.price_type,
+                     covered_emissions=entry.covered_emissions, price_per_tco2=entry.price_per_tco2,
+                     currency=entry.currency, rebate_type=entry.rebate_type, rebated_emissions=entry.rebated_emissions,
+                     compensation_per_t=entry.compensation_per_t, rate_per_eur=entry.rate_per_eur, rate_date="",
+                     rate_source="")
+    local = cp.effective_local_per_t()  # the engine's formula
+    return local, local / entry.rate_per_eur
