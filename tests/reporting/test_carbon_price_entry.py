@@ -126,3 +126,26 @@ def test_evidence_link_and_reopen_copies_the_entry_with_its_evidence(engine, ste
         assert [(c.instrument, c.price_per_tco2) for c in copied] == [(entry.instrument, 97.5)]
         figures = {path: n for path, _label, n in period_coverage(ctx, period_id=new.id).figures}
         assert figures["carbon_prices[0].price_per_tco2"] == 1
+
+
+def test_a_scenario_with_carbon_prices_enters_and_comes_back_unchanged(engine):
+    import copy
+    import json
+
+    from tests.factories import enter_scenario, make_customer, make_installation, make_period
+    from tests.support.paths import EXAMPLES
+
+    owner = make_user(engine)
+    org = make_org(engine, owner)
+    inst = make_installation(engine, owner, org, name="Mill", country="CN")
+    period = make_period(engine, owner, org, installation_id=inst.id, year=2026)
+    customer = make_customer(engine, owner, org, name="Importer")
+    data = copy.deepcopy(json.loads((EXAMPLES / "steel_bof_to_hot_rolled_coil.json").read_text(encoding="utf-8")))
+    entry = {"process": "P2", "instrument": "China national ETS", "type": "National ETS", "covered_emissions": 1.5,
+             "price_per_tco2": 97.5, "currency": "CNY", "rebate_type": "Free allocation", "rebated_emissions": 1.2,
+             "compensation_per_t": 0.0, "rate_per_eur": 8.0, "rate_date": "2025-12-31", "rate_source": "test input",
+             "country": "CN"}
+    data["carbon_prices"] = [entry]
+    enter_scenario(engine, owner, org, period.id, data, customer_id=customer.id)
+    with context(engine, owner, org) as ctx:
+        assert build_scenario(ctx, period_id=period.id)["carbon_prices"] == [entry]
