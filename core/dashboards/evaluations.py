@@ -226,7 +226,10 @@ def period_forecast(ctx: Context, period: PeriodRow, stamp: Hashable,
             imports = tuple(ImportLine(b, p, cn, country, qty, q) for (b, p, cn, q), qty in quantities)
             from core.cbam.forecast import FORECAST_YEARS
 
-            return forecast(replace(scenario, imports=imports), ref, {"unit": {y: 1 for y in FORECAST_YEARS}})
+            # before the Art. 9 deduction (issue 13): its certificates depend on the price (EUR paid / price), so
+            # they do not scale from EUR 1, and a carbon price paid abroad in later years is not known
+            return forecast(replace(scenario, imports=imports, carbon_prices=()), ref,
+                            {"unit": {y: 1 for y in FORECAST_YEARS}})
         except CbamError:
             return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from core.dashboards import costs_dashboard
@@ -49,6 +50,12 @@ def test_editor_enters_the_carbon_price_and_the_costs_page_shows_the_deduction(d
     with context(get_engine(), owner, owner_at.session_state["acting"].org_id) as ctx:
         dash = costs_dashboard(ctx)
     assert dash.deduction_eur > 0 and dash.deduction_certificates > 0
+    # the forecast is before the deduction (its certificates would not scale from EUR 1 per certificate)
+    cols = dash.forecast.columns
+    row = next(r for r in dash.forecast.rows if r[cols.index("dash.col.path")] == "dash.path.base"
+               and r[cols.index("dash.col.year")] == 2026)
+    assert row[cols.index("dash.col.certificates")] == pytest.approx(dash.certificates + dash.deduction_certificates,
+                                                                    rel=1e-9)
     values = {m.label: m.value for m in owner_at.metric}
     assert values[t("carbon_price.kpi_deduction", "en")] == f"EUR {shown(dash.deduction_eur, 'eur')}"
 
