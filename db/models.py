@@ -215,3 +215,7 @@ from db.access_models import ACCESS_TABLES  # noqa: E402
 from db.processor_models import PROCESSOR_TABLES  # noqa: E402,F401
 
 TENANT_TABLES = TENANT_TABLES + ACCESS_TABLES
+# Carbon price paid in the country of production (issue 13): a tenant table.
+from db.carbon_price_models import CARBON_PRICE_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + CARBON_PRICE_TABLES

@@ -272,6 +272,8 @@ APP_ACCESS: dict[str, AppAccess] = {
     "personal_data_access": AppAccess(update=False),  # append-only, hash-chained
     "privacy_impact_assessment": AppAccess(delete=True),  # deleted only once kept three years (PIPL Art 56)
     "minor_report": AppAccess(),
+    # issue 13 (migration 0026): deleted with its process or by the editor
+    "carbon_price_entry": AppAccess(delete=True),
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 

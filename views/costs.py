@@ -48,6 +48,9 @@ c1.metric(tr("dash.kpi.certificates"), tr("dash.incomplete") if dash.incomplete 
 c2.metric(tr("dash.kpi.cost"), tr("dash.incomplete") if dash.incomplete else f"EUR {shown(dash.cost_eur, 'eur')}")
 c3.metric(tr("dash.kpi.unpriced_certificates"), shown(dash.unpriced_certificates, "tco2e"))
 c4.metric(tr("dash.kpi.saving"), f"EUR {shown(dash.saving_eur, 'eur')}")
+# Art. 9: the carbon price paid in the country of production, already taken off the totals above (issue 13)
+c1.metric(tr("carbon_price.kpi_deduction"), f"EUR {shown(dash.deduction_eur, 'eur')}",
+          help=tr("carbon_price.kpi_deduction_help", certificates=shown(dash.deduction_certificates, "tco2e")))
 
 cost, certs = tr("dash.col.cost_eur"), tr("dash.col.certificates")
 chart(dash.by_customer, "costs_by_customer", "dash.chart.by_customer",

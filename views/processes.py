@@ -16,6 +16,7 @@ from core.reporting import (
 from core.reporting.common import goods_categories, qualifying_key, qualifying_parameters, route_key
 from core.reporting.fields import field_path
 from core.reporting.processes import BENCHMARK_ROUTES
+from ui.carbon_price import render as carbon_price_section
 from ui.comments import comment_action, comment_on_rows
 from ui.field_link import current_focus, show_focus
 from ui.forms import field_error, form_error, prefill, reload_record, run_action
@@ -198,3 +199,4 @@ else:
                          focus_field=marked.field if marked else "", period=period, position=position)
 st.subheader(tr("entry.inputs"))
 input_table(current, processes, precursors, editable=editable, period=period, position=position)
+carbon_price_section(period, current, editable=editable)

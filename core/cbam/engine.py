@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cbam.electricity import is_electricity, price_electricity
+from core.cbam.carbon_price import apply_carbon_prices, carbon_price_totals, deduction_fields
 from core.cbam.errors import ScenarioError
 from core.cbam.explain import Term, terms_to_list
 from core.cbam.obligation import (
@@ -91,6 +92,7 @@ class Evaluation:
             if r.unit == "MWh":  # electricity: SEE and SEFA per MWh, and where the factor comes from
                 d["see_unit"] = "tCO2e/MWh"
                 d["emission_factor_source"] = r.emission_factor_source
+            d.update(deduction_fields(r))
             if explain:
                 d["explanation"] = terms_to_list(r.terms)
             imports.append(d)
@@ -101,6 +103,7 @@ class Evaluation:
             "totals": {"certificates": self.total_certificates, "cost_eur": None if cost is None else float(cost),
                        "incomplete": self.incomplete},
             "flags": self.flags,
+            "carbon_price": carbon_price_totals(self.imports),
         }
 
 
@@ -131,6 +134,7 @@ def evaluate(scenario: Scenario, ref: ReferenceData, *, year: int | None = None,
             imports.append(price_actual(n, line, proc, processes[proc.id], st, pricing, sefa_chain_terms(proc, sefa, by_id)))
         else:
             imports.append(price_default(n, line, pricing))
+    apply_carbon_prices(scenario.carbon_prices, imports, [line.process for line in scenario.imports])
     goods = {p.goods_category for p in scenario.processes} | {ref.category_of(i.cn_code) for i in scenario.imports}
     if "Ammonia" in goods:
         # The template v2.1.1 marks ammonia as direct-only; Annex II does not list it (domain ref §1.1 note a).

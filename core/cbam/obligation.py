@@ -45,6 +45,7 @@ class ImportResult:
     missing_benchmarks: list[dict[str, Any]] = field(default_factory=list)
     unit: str = "t"  # of `quantity`: MWh for electricity (its SEE and SEFA are then per MWh)
     emission_factor_source: str = ""  # electricity: the Annex III row or the PPA (core/cbam/electricity.py)
+    carbon_price: Any = None  # core.cbam.carbon_price.Deduction, set after the certificates (Art. 9)
 
     @property
     def incomplete(self) -> bool:

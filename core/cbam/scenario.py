@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core.cbam.carbon_price import parse_carbon_prices
 from core.cbam.errors import ScenarioError
 from core.cbam.ppa import Ppa, parse_ppa
 from core.cbam.reference import ReferenceData
@@ -108,6 +109,7 @@ class Scenario:
     imports: tuple[ImportLine, ...]
     parameters: Parameters
     source: str = ""
+    carbon_prices: tuple = ()  # core.cbam.carbon_price.CarbonPrice, Art. 9 (additive field `carbon_prices`)
 
 
 def parse_parameters(data: Any, path: str = "parameters") -> Parameters:
@@ -327,4 +329,5 @@ def parse_scenario(data: Any, ref: ReferenceData) -> Scenario:
         installation_name=str(inst.get("name") or ""), installation_country=inst_country,
         processes=tuple(processes), purchased_precursors=tuple(precursors), imports=tuple(imports),
         parameters=parse_parameters(d.get("parameters")), source=str(d.get("source") or ""),
+        carbon_prices=parse_carbon_prices(d, proc_ids),
     )

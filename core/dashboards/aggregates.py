@@ -11,6 +11,7 @@ from sqlalchemy import func, literal, select, union_all
 from core.context import Context
 from core.dashboards.filters import Filters
 from core.reporting.shipments import quarter_of_date
+from db.carbon_price_models import CarbonPriceEntry
 from db.models import Installation
 from db.reporting_models import (
     Customer,
@@ -113,6 +114,10 @@ def data_stamps(ctx: Context, period_ids: list[uuid.UUID]) -> dict[uuid.UUID, tu
         .where(pr.org_id == org, pr.period_id.in_(period_ids)).group_by(pr.period_id),
         select(literal("shipment"), sh.period_id, func.count(), func.max(sh.updated_at))
         .where(sh.org_id == org, sh.period_id.in_(period_ids)).group_by(sh.period_id),
+        # the Art. 9 carbon-price entries (issue 13) change the certificates too
+        select(literal("carbon_price"), CarbonPriceEntry.period_id, func.count(), func.max(CarbonPriceEntry.updated_at))
+        .where(CarbonPriceEntry.org_id == org, CarbonPriceEntry.period_id.in_(period_ids))
+        .group_by(CarbonPriceEntry.period_id),
     ]
     out: dict[uuid.UUID, list] = {pid: [] for pid in period_ids}
     for kind, pid, n, at in ctx.session.execute(union_all(*parts)):
@@ -189,7 +194,7 @@ def period_years(ctx: Context) -> list[int]:
 
 # Every table whose rows the dashboards read: a change to any moves the organization's data stamp.
 STAMPED = (Installation, Customer, ReportingPeriod, ProductionProcess, SourceStream, ProcessInput, PurchasedPrecursor,
-           Shipment, ReviewComment, PeriodSnapshot)
+           Shipment, ReviewComment, PeriodSnapshot, CarbonPriceEntry)
 
 
 def org_stamp(ctx: Context) -> tuple:

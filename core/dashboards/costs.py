@@ -48,6 +48,10 @@ class CostsDashboard:
     # goods (CN codes) whose certificates the engine could not compute, e.g. a benchmark is missing: while any is
     # listed, the totals above are incomplete and the page says so instead of showing a smaller number
     incomplete: tuple[str, ...] = ()
+    # the carbon price paid in the country of production (Art. 9, issue 13): certificates and EUR it takes off the
+    # totals above (which are after it); zero without an entry
+    deduction_certificates: float = 0.0
+    deduction_eur: Decimal = Decimal(0)
 
 
 def check_price_paths(paths: dict[str, dict[int, float | str]]) -> dict[str, dict[int, Decimal]]:
@@ -114,6 +118,7 @@ def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]])
             s[0] += g.quantity
             s[1] += g.cost_eur
             s[2] += g.default_cost_eur
+    deduction, deduction_eur = _deductions(sel.groups)
     for g in sel.groups:
         quantities[g.period_id][(g.basis, g.process, g.cn_code, g.quarter)] += g.quantity
     forecast_rows = _forecast(ctx, sel, quantities, paths)
@@ -131,7 +136,18 @@ def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]])
                "dash.col.cost_default_eur", "dash.col.saving_eur"), saving_rows, keyed=("dash.col.goods_category",)),
         sum((r[5] for r in saving_rows), Decimal(0)),
         tuple(sorted(incomplete)),
+        deduction, deduction_eur,
     )
+
+
+def _deductions(groups) -> tuple[float, Decimal]:
+    """The Art. 9 deduction over the priced groups, in certificates and in EUR at each quarter's price."""
+    certs, eur = 0.0, Decimal(0)
+    for g in groups:
+        if g.certificates is not None and g.deduction_certificates:
+            certs += g.deduction_certificates
+            eur += g.deduction_eur or Decimal(0)
+    return certs, eur
 
 
 def _forecast(ctx: Context, sel, quantities, paths: dict[str, dict[int, Decimal]]) -> Table:

@@ -76,6 +76,7 @@ class UnitResult:
     certificates: float | None  # per tonne
     price_eur: Decimal | None  # None: no certificate price for the quarter yet
     error_key: str | None = None  # the engine refused this line (e.g. no default value)
+    deduction: float | None = 0.0  # certificates per tonne taken off for the carbon price paid (Art. 9, issue 13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,8 @@ def _compute(ctx: Context, period: PeriodRow, lines: frozenset[Line]) -> PeriodE
     except CbamError as e:
         return PeriodEvaluation(period.year, country, e.key)
     for line, r in zip(actual, ev.imports, strict=True):
-        units[line] = UnitResult(r.see_basis, r.certificates, r.price_eur)
+        units[line] = UnitResult(r.see_basis, r.certificates, r.price_eur,
+                                 deduction=r.carbon_price.certificates if r.carbon_price else 0.0)
     units.update(_default_units(scenario, ref, default, country))
     goods = []
     bm_period = ref.benchmark_period(scenario.reporting_year)
@@ -229,7 +231,10 @@ def period_forecast(ctx: Context, period: PeriodRow, stamp: Hashable,
             imports = tuple(ImportLine(b, p, cn, country, qty, q) for (b, p, cn, q), qty in quantities)
             from core.cbam.forecast import FORECAST_YEARS
 
-            return forecast(replace(scenario, imports=imports), ref, {"unit": {y: 1 for y in FORECAST_YEARS}})
+            # before the Art. 9 deduction (issue 13): its certificates depend on the price (EUR paid / price), so
+            # they do not scale from EUR 1, and a carbon price paid abroad in later years is not known
+            return forecast(replace(scenario, imports=imports, carbon_prices=()), ref,
+                            {"unit": {y: 1 for y in FORECAST_YEARS}})
         except CbamError:
             return None
 

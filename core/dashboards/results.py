@@ -33,6 +33,8 @@ class PricedGroup:
     cost_eur: Decimal | None
     default_certificates: float | None  # the same tonnes on default values (actual lines only)
     default_cost_eur: Decimal | None
+    deduction_certificates: float | None = 0.0  # Art. 9 carbon price paid (issue 13); `certificates` are after it
+    deduction_eur: Decimal | None = None  # the same at the quarter's price
 
 
 @dataclass
@@ -51,6 +53,14 @@ def _cost(certificates: float | None, price: Decimal | None) -> Decimal | None:
     if certificates is None or price is None:
         return None
     return Decimal(repr(certificates)) * price
+
+
+def _deduction(quantity: float, u) -> tuple[float | None, Decimal | None]:
+    """The Art. 9 deduction of a group (issue 13): certificates per tonne × tonnes, and its value in EUR."""
+    if u is None or u.deduction is None:
+        return None, None
+    certs = quantity * u.deduction
+    return certs, _cost(certs, u.price_eur)
 
 
 def engine_stamp(stamp: tuple) -> tuple:
@@ -96,5 +106,6 @@ def select_results(ctx: Context, flt: Filters | None = None, *, by_customer: boo
                 dcost = _cost(dcert, d.price_eur)
         p = info[g.period_id]
         priced.append(PricedGroup(g.period_id, p.installation_id, p.year, g.quarter, g.customer_id, g.cn_code,
-                                  g.basis, line[1], g.quantity, g.count, ee, cert, cost, dcert, dcost))
+                                  g.basis, line[1], g.quantity, g.count, ee, cert, cost, dcert, dcost,
+                                  *_deduction(g.quantity, u if ok else None)))
     return Selection(periods, stamps, evaluations, priced, agg.installation_names(ctx), agg.customer_names(ctx))

@@ -12,11 +12,13 @@ from core.context import Context
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.evidence.files import current_file
 from core.records import delete, get_scoped, insert
+from db.carbon_price_models import CarbonPriceEntry
 from db.evidence_models import EvidenceFile, EvidenceLink
 from db.reporting_models import ProductionProcess, PurchasedPrecursor, ReportingPeriod, Shipment, SourceStream
 
 PROCESS, SOURCE_STREAM, PRECURSOR, SHIPMENT, PERIOD = "process", "source_stream", "precursor", "shipment", "period"
-ENTITY_TYPES = (PROCESS, SOURCE_STREAM, PRECURSOR, SHIPMENT, PERIOD)
+CARBON_PRICE = "carbon_price"  # issue 13: the Art. 9 entry of a process
+ENTITY_TYPES = (PROCESS, SOURCE_STREAM, PRECURSOR, SHIPMENT, PERIOD, CARBON_PRICE)
 
 # entity type → field → where the figure sits in the period's `cbam-scenario/1` object ("{i}": the entity's index
 # there). DQ28 asks for evidence of the fields marked True (core/quality/checks.py `evidence`).
@@ -36,6 +38,14 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
     },
     SHIPMENT: {"quantity": ("imports[{i}].quantity", False)},
     PERIOD: {"period": ("period", False)},
+    # Art. 9(1) as replaced by 2025/2083: the price effectively paid is documented (domain reference §3.4)
+    CARBON_PRICE: {
+        "price_per_tco2": ("carbon_prices[{i}].price_per_tco2", True),
+        "covered_emissions": ("carbon_prices[{i}].covered_emissions", False),
+        "rebated_emissions": ("carbon_prices[{i}].rebated_emissions", False),
+        "compensation_per_t": ("carbon_prices[{i}].compensation_per_t", False),
+        "rate_per_eur": ("carbon_prices[{i}].rate_per_eur", False),
+    },
 }
 
 
@@ -86,6 +96,13 @@ def targets_of(ctx: Context, period: ReportingPeriod, *, with_shipments: bool = 
         out.append(Target(PRECURSOR, pp.id, f"{pp.code} {pp.cn_code}",
                           {f: path.format(i=k) for f, (path, _) in FIELDS[PRECURSOR].items()},
                           frozenset({"see_direct"})))
+    code = {p.id: p.code for p in procs}
+    entries = sorted(_rows(ctx, CarbonPriceEntry, CarbonPriceEntry.period_id == period.id),
+                     key=lambda e: code.get(e.process_id, ""))  # the scenario's order (by process code)
+    for k, e in enumerate(entries):
+        out.append(Target(CARBON_PRICE, e.id, f"{code.get(e.process_id, '')} {e.instrument}".strip(),
+                          {f: path.format(i=k) for f, (path, _) in FIELDS[CARBON_PRICE].items()},
+                          frozenset({"price_per_tco2"})))
     shipments = _rows(ctx, Shipment, Shipment.period_id == period.id,
                       order=(Shipment.shipped_on, Shipment.created_at, Shipment.id)) if with_shipments else []
     for m, sh in enumerate(shipments):

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from core.context import Context
+from core.reporting.carbon_price import CarbonPriceData, add_carbon_price
 from core.reporting.periods import get_period, update_period_parameters
 from core.reporting.precursors import (
     ProcessInputData,
@@ -56,6 +57,14 @@ def enter_scenario(ctx: Context, *, period_id: uuid.UUID, scenario: dict[str, An
             add_process_input(ctx, process_id=ids[p["id"]], data=ProcessInputData(
                 from_process_id=src if u["from"] in own else None,
                 from_precursor_id=None if u["from"] in own else src, mass=u["mass"]))
+    for cp in scenario.get("carbon_prices") or []:  # Art. 9 (issue 13)
+        add_carbon_price(ctx, process_id=ids[cp["process"]], data=CarbonPriceData(
+            instrument=cp["instrument"], country=cp.get("country", ""), price_type=cp["type"],
+            covered_emissions=cp["covered_emissions"], price_per_tco2=cp["price_per_tco2"], currency=cp["currency"],
+            rebate_type=cp.get("rebate_type", "None"), rebated_emissions=cp.get("rebated_emissions", 0.0),
+            compensation_per_t=cp.get("compensation_per_t", 0.0), rate_per_eur=cp["rate_per_eur"],
+            rate_date=date.fromisoformat(cp["rate_date"]) if cp.get("rate_date") else None,
+            rate_source=cp.get("rate_source") or ""))
     if customer_id is not None:
         for n, line in enumerate(scenario.get("imports", [])):
             month = 3 * (line.get("quarter", 1) - 1) + 2

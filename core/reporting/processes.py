@@ -194,4 +194,7 @@ def delete_process(ctx: Context, *, process_id: uuid.UUID, expected_version: int
     for row in ctx.session.exec(select(ProcessInput).where(
             ProcessInput.org_id == ctx.tenant, ProcessInput.process_id == proc.id)).all():
         delete(ctx, row, row.version, action="process_input.deleted")
+    from core.reporting.carbon_price import delete_for_process  # its Art. 9 entry goes with it (issue 13)
+
+    delete_for_process(ctx, proc.id)
     delete(ctx, proc, expected_version, action="process.deleted")

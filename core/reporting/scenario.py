@@ -19,6 +19,7 @@ from core.cbam import Evaluation, Term, evaluate_data
 from core.context import Context
 from core.errors import DomainError
 from core.records import get_scoped
+from core.reporting.carbon_price import scenario_carbon_prices
 from core.reporting.common import APPROVED, reference
 from core.reporting.shipments import LISTING_ORDER, quarter_of, quarter_of_date, year_of_date
 from db.models import Installation
@@ -175,6 +176,7 @@ def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = 
         processes.append(d)
     imports = (import_lines(shipment_columns(ctx, period.id), code, inst.country) if with_imports else [])
     parameters = dict(period.parameters or {})
+    carbon_prices = scenario_carbon_prices(ctx, period.id, {p.id: p.code for p in procs})
     if pin_reference:  # a frozen snapshot names the reference-data versions it was computed with
         versions = reference().versions
         parameters.setdefault("default_values_version", versions["default_values"])
@@ -193,6 +195,7 @@ def scenario_of(ctx: Context, period: ReportingPeriod, *, pin_reference: bool = 
             for pp in pps],
         "imports": imports,
         "parameters": parameters,
+        **({"carbon_prices": carbon_prices} if carbon_prices else {}),  # Art. 9 (issue 13): only when entered
     }
 
 

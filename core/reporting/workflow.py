@@ -220,6 +220,9 @@ def _copy_data(ctx: Context, old: ReportingPeriod, new: ReportingPeriod, now: da
             "period_id": new.id, "process_id": new_id.get(s.process_id) if s.process_id else None})),
             action="shipment.created")
         new_id[s.id] = copy.id
+    from core.reporting.carbon_price import copy_carbon_prices  # issue 13
+
+    copy_carbon_prices(ctx, old, new, new_id, stamp)
     # the evidence behind version n's figures supports the same figures of version n+1
     from core.evidence.links import carry_links  # evidence builds on reporting, not the other way round
 

@@ -90,6 +90,16 @@ def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # 
         p.storage_key = res.file.storage_key
         link_file(ctx, file_id=res.file.id, period_id=period.id, entity_type="period", entity_id=period.id,
                   field_name="period")
+        # the carbon price paid in the country of production (issue 13): created_by / updated_by
+        from core.reporting.carbon_price import CarbonPriceData, add_carbon_price
+        from db.reporting_models import ProductionProcess
+
+        p2 = ctx.session.exec(select(ProductionProcess).where(ProductionProcess.period_id == period.id,
+                                                              ProductionProcess.code == "P2")).scalars().one()
+        add_carbon_price(ctx, process_id=p2.id, data=CarbonPriceData(
+            instrument="China national ETS", country="CN", covered_emissions=1.5, price_per_tco2=97.5, currency="CNY",
+            rebate_type="Free allocation", rebated_emissions=1.2, rate_per_eur=8.0, rate_date=date(2025, 12, 31),
+            rate_source="ECB"))
     sign_off(engine, org, period.id, submitter=p.user, approver=owner)
     # the access log (issue 15): the person views the members (they are the viewer), the owner views them (they
     # are shown)

@@ -14,6 +14,7 @@ from core.cbam.see import attribute
 from core.exchange.errors import CapacityExceeded, ExchangeError
 from core.exchange.numbers import require_exportable
 from core.exchange.template import cellmap as m
+from core.exchange.template.carbon_price import carbon_price_cells
 from core.exchange.template.package import Value, template_bytes, write_package
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -222,6 +223,7 @@ def export_template(data: dict[str, Any]) -> bytes:
         if p.cn_code:
             products[f"{m.PRODUCT_CN_COL}{row}"] = p.cn_code[:8]
         products[f"{m.PRODUCT_NAME_COL}{row}"] = p.id
+    products.update(carbon_price_cells(sc, ref))  # Art. 9 carbon-price block (issue 13)
     # Installation-level indirect emissions: the electricity the production processes consumed times its factor
     # (the scenario holds no non-CBAM consumption).
     indirect = sum(p.electricity.consumed_mwh * p.electricity.ef for p in sc.processes)

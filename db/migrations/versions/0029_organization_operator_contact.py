@@ -2,7 +2,7 @@
 InstallationOperator and the communication template
 
 Revision ID: 0029
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 from db import rls
 
 revision = "0029"
-down_revision = "0025"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
