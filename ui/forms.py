@@ -72,7 +72,8 @@ def show_flash() -> None:
     """The confirmation of the last action, shown once after its rerun."""
     msg = st.session_state.pop("flash", None)
     if msg:
-        st.toast(msg, icon=":material/check_circle:")
+        # inline, above the page: a toast floats over the content (and over a banner) for seconds (issue 12)
+        st.success(msg, icon=":material/check_circle:")
 
 
 def prefill(form: str, record: str, version: int, values: dict[str, object]) -> int:

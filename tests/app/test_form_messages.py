@@ -68,3 +68,13 @@ def test_an_error_of_a_field_not_on_the_form_does_not_say_highlighted():
         assert not message.startswith(_highlighted_prefix(lang)), message
         assert t("validation.required", lang) in message and t("field.text", lang) in message, message
         assert t("error.validation_failed", lang, count=1) != message
+
+
+def test_the_saved_confirmation_is_inline_never_a_toast_over_the_content(demo_data):
+    """Issue 12: a confirmation never covers the banner or the content: it is a message in the page's flow."""
+    at = open_app("owner", "en", "profile")
+    at.text_input(key="profile_phone").input("+86 138 0000 1234")
+    at.button[[b.label for b in at.button].index("Save")].click().run()
+    assert not at.exception
+    assert any(s.value == "Saved." for s in at.success)
+    assert not at.toast
