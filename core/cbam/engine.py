@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from core.cbam.electricity import is_electricity, price_electricity
 from core.cbam.carbon_price import apply_carbon_prices, carbon_price_totals, deduction_fields
+from core.cbam.electricity import is_electricity, price_electricity
 from core.cbam.errors import ScenarioError
 from core.cbam.explain import Term, terms_to_list
 from core.cbam.obligation import (

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from core.mail import Delivery, mail_configured, queue_mail
 from core.records import changed_meanwhile, insert, versioned_update
 from core.settings import get_settings
 from core.validation import validate_eori, validate_uscc
-from core.validation.text import check_changes, text_problem
+from core.validation.text import EMAIL, check_changes, text_problem
 from db.invitation_models import InvitationToken
 from db.models import Membership, Organization, User
 from db.session import Scope, rescope
@@ -28,7 +27,7 @@ from db.session import Scope, rescope
 # Sectors of CBAM Annex I (Regulation (EU) 2023/956), plus the trades that serve them.
 INDUSTRIES = ("iron_steel", "aluminium", "cement", "fertilisers", "hydrogen", "electricity", "trading",
               "consulting", "other")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value (fullmatch)
+_EMAIL = EMAIL  # core.validation.text: one shape for every stored address
 
 
 class OrganizationData(BaseModel):

@@ -8,7 +8,6 @@ which the app role may only append to), limited to the organization by `Subject.
 organization's records, the person's own account and their memberships are never read or changed."""
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,14 +24,14 @@ from core.privacy.datamap import entries_by_table
 from core.privacy.erasure import Receipt, erase
 from core.privacy.export import ExportResult, build_export
 from core.privacy.subject import subject_in_org, table_of
-from core.validation.text import check_changes
+from core.validation.text import EMAIL, check_changes
 from db.models import Membership, User
 from db.personal_data import PersonalData as PD
 from db.rls import APP_ACCESS
 
 MIN_QUERY = 2      # a one-character search would list every text of the organization
 MAX_HITS = 500     # a search shows at most this many matches (refine the words to see others)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value, as customer contact e-mails are checked
+_EMAIL = EMAIL  # core.validation.text: one shape for every stored address
 # the organization's records only: not accounts, memberships, invitation links, the request register or the
 # audit log (searched, never corrected: its values are changed only by an erasure, as sealed commitments)
 _NOT_RECORDS = ("app_user", "membership", "invitation_token", "privacy_request", "privacy_erasure",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
@@ -24,6 +23,7 @@ from core.access import Permission
 from core.context import Context
 from core.errors import DomainError, NotFound
 from core.i18n import t
+from core.validation.text import EMAIL
 from db.models import User
 from db.privacy_models import PrivacyRequest
 
@@ -35,7 +35,7 @@ OPEN = (RECEIVED, IN_PROGRESS, PAUSED)
 DEADLINE_DAYS = 30    # privacy policy §7: "We will respond within 30 days"
 EXTENSION_DAYS = 60   # GDPR Art 12(3): extendable by two further months, with reasons given within the first month
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value
+_EMAIL = EMAIL  # core.validation.text: one shape for every stored address
 EXPORT_TTL_SECONDS = 15 * 60  # a self-service export can be downloaded for this long; a new one is one click away
 AMBER_BELOW, RED_BELOW = 10, 5  # days left: green from 10, amber below 10, red below 5 (and overdue)
 

@@ -1,7 +1,6 @@
 """Customers: the EU importers (authorised CBAM declarants) the organization ships to."""
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -13,7 +12,7 @@ from core.context import Context
 from core.errors import ConcurrentChange, ValidationFailed
 from core.records import delete, get_scoped, insert, versioned_update, who
 from core.validation import validate_country, validate_eori
-from core.validation.text import check_changes
+from core.validation.text import EMAIL, check_changes
 from db.reporting_models import Customer, Shipment
 
 # The Member States: a CBAM declarant is established in one (Reg. (EU) 2023/956 Art. 5(1), Art. 17(2)(a));
@@ -21,7 +20,7 @@ from db.reporting_models import Customer, Shipment
 EU_MEMBER_STATES = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split())
 ARCHIVED, DELETED = "archived", "deleted"
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value (fullmatch)
+_EMAIL = EMAIL  # core.validation.text: one shape for every stored address
 
 
 class CustomerData(BaseModel):

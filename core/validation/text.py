@@ -8,6 +8,7 @@ comment never reaches the database (PostgreSQL would refuse the NUL and the over
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from core.errors import ValidationFailed
@@ -16,6 +17,8 @@ Error = tuple[str, dict[str, object]] | None
 
 # RFC 5321 §4.5.3.1.3: a path is at most 256 octets including the angle brackets, so an address 254.
 EMAIL_MAX = 254
+# the shape every stored e-mail address must have, matched against the whole value (fullmatch)
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 NAME_MAX = 200
 # comments, notes, request subjects and other free text without a column length
 NOTE_MAX = 5000

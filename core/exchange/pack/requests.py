@@ -2,7 +2,6 @@
 by whom, which pack files with their SHA-256, from which frozen snapshot)."""
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -15,11 +14,12 @@ from core.access import Permission
 from core.context import Context
 from core.errors import DomainError, ValidationFailed
 from core.records import get_scoped, insert, versioned_update
+from core.validation.text import EMAIL
 from db.exchange_models import CustomerRequest
 from db.reporting_models import Customer, ReportingPeriod
 
 OPEN, ANSWERED, OVERDUE = "open", "answered", "overdue"
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # the whole value (fullmatch)
+_EMAIL = EMAIL  # core.validation.text: one shape for every stored address
 
 
 class RequestData(BaseModel):

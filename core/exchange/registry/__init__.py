@@ -5,11 +5,11 @@ one EU customer and one quarter, validated against the shipped XSD and by the co
 """
 from core.exchange.registry.build import (
     Line,
+    Operator,
     Party,
     Problem,
     ReportData,
     Signatory,
-    Operator,
     Site,
     build_qreport,
     report_problems,
