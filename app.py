@@ -14,11 +14,12 @@ from ui.errors import database_errors
 from ui.forms import show_flash
 from ui.navigation import page, pages_for_role
 from ui.state import Acting, acting, lang, person_session, set_acting, tr
+from ui.uploads import hide_streamlit_english
 
 st.set_page_config(page_title="CBAM", page_icon=":material/factory:", layout="wide")
 # Root-level keys of secrets.toml become environment variables; load them before any setting is read.
 st.secrets.load_if_toml_exists()
-
+hide_streamlit_english()  # Streamlit's English uploader texts, hidden before any page renders (ui/uploads.py)
 
 
 def _switch_language() -> None:

@@ -18,8 +18,14 @@ _HIDE_ENGLISH = """<style>
 </style>"""
 
 
+def hide_streamlit_english() -> None:
+    """The style rule, once per run from app.py before any page renders: it is then already in the page when an
+    uploader appears, so Streamlit's English never shows, not even for the moment a page takes to render."""
+    st.html(_HIDE_ENGLISH)
+
+
 def file_uploader(label: str, *, max_mb: int, type: list[str] | None = None, help: str | None = None,
                   **kwargs: Any) -> Any:
-    st.html(_HIDE_ENGLISH)  # style only: Streamlit puts it out of the page flow, it takes no space
+    st.html(_HIDE_ENGLISH)  # again for a page run on its own (tests); style only, out of the page flow
     st.caption(upload_hint(lang(), max_mb, type))
     return st.file_uploader(label, type=type, help=help, max_upload_size=max_mb, **kwargs)

@@ -35,7 +35,7 @@ def test_a_database_error_shows_a_translated_message_only(open_page: Callable[[s
     page.goto(app.url)
     page.locator('[data-testid="stRadio"]').get_by_text(OWNER.name).click()
     page.get_by_role("button", name=t("login.local_sign_in", lang)).click()
-    expect(page.get_by_role("heading", level=1, name=t("home.title", lang))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=t("home.title", lang), exact=True)).to_be_visible()
     app.wait_idle(page)
     # the database fails under the running app: the table a page reads is gone
     with sqlite3.connect(app.data_dir / "cbam.db") as conn:

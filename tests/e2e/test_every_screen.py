@@ -77,7 +77,7 @@ def _sign_in(page: Page, app: AppServer, role: str, lang: str) -> None:
     expect(page.get_by_role("heading", name=t("login.title", lang))).to_be_visible()
     page.locator('[data-testid="stRadio"]').get_by_text(demo.name).click()
     page.get_by_role("button", name=t("login.local_sign_in", lang)).click()
-    expect(page.get_by_role("heading", level=1, name=_title("home", lang))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=_title("home", lang), exact=True)).to_be_visible()
     app.wait_idle(page)
 
 
@@ -85,7 +85,7 @@ def _open(page: Page, app: AppServer, name: str, lang: str) -> None:
     link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link").filter(
         has_text=re.compile(re.escape(t(f"page.{name}", lang)) + "$"))
     link.click()
-    expect(page.get_by_role("heading", level=1, name=_title(name, lang))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=_title(name, lang), exact=True)).to_be_visible()
     app.wait_idle(page)
 
 

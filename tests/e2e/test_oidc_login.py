@@ -84,7 +84,7 @@ def test_first_login_creates_the_person_and_records_onboarding(
     expect(page.get_by_role("checkbox", name=t("onboarding.adult", "en"))).to_be_checked()
     expect(page.get_by_role("checkbox", name=t("onboarding.accept", "en", version=POLICY_VERSION))).to_be_checked()
     page.get_by_role("button", name=t("onboarding.continue", "en")).click()
-    expect(page.get_by_role("heading", level=1, name=t("home.title", "en"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=t("home.title", "en"), exact=True)).to_be_visible()
     oidc_app.wait_idle(page)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 

@@ -51,7 +51,7 @@ def sign_in_as_owner(page: Page, app: AppServer, lang: str) -> None:
     expect(page.get_by_text(t("login.local_banner", lang)).first).to_be_visible()
     page.locator('[data-testid="stRadio"]').get_by_text(OWNER.name).click()
     page.get_by_role("button", name=t("login.local_sign_in", lang)).click()
-    expect(page.get_by_role("heading", level=1, name=page_title("home", lang))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=page_title("home", lang), exact=True)).to_be_visible()
     app.wait_idle(page)
 
 
@@ -75,7 +75,7 @@ def test_every_page_opens_without_error(open_page: Callable[[str], Page], local_
     expect(nav.get_by_role("link")).to_have_text(nav_texts(lang))
     for number, name in enumerate(PAGES, start=1):
         nav_link(page, name, lang).click()
-        expect(page.get_by_role("heading", level=1, name=page_title(name, lang))).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name=page_title(name, lang), exact=True)).to_be_visible()
         local_app.wait_idle(page)
         expect(page).to_have_url(local_app.url + ("/" if name == "home" else f"/{name}"))
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
@@ -88,13 +88,13 @@ def test_sidebar_language_control_switches_the_ui(open_page: Callable[[str], Pag
     sign_in_as_owner(page, local_app, "en")
     control = page.locator('[data-testid="stSidebar"]').locator('[data-testid="stButtonGroup"]')
     control.get_by_role("radio", name="中文").click()
-    expect(page.get_by_role("heading", level=1, name=page_title("home", "zh"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=page_title("home", "zh"), exact=True)).to_be_visible()
     nav = page.locator('[data-testid="stSidebarNav"]')
     expect(nav.get_by_role("link")).to_have_text(nav_texts("zh"))
     # the choice sticks across pages of the same session
     nav_link(page, "members", "zh").click()
-    expect(page.get_by_role("heading", level=1, name=page_title("members", "zh"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=page_title("members", "zh"), exact=True)).to_be_visible()
     control.get_by_role("radio", name="English").click()
-    expect(page.get_by_role("heading", level=1, name=page_title("members", "en"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=page_title("members", "en"), exact=True)).to_be_visible()
     local_app.wait_idle(page)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)

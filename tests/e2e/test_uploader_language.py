@@ -27,7 +27,7 @@ def test_chinese_evidence_upload_box_has_no_english(open_page: Callable[[str], P
     page = open_page("zh-CN")
     sign_in_as_owner(page, demo_app, "zh")
     nav_link(page, "evidence", "zh").click()
-    expect(page.get_by_role("heading", level=1, name=page_title("evidence", "zh"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=page_title("evidence", "zh"), exact=True)).to_be_visible()
     demo_app.wait_idle(page)
     page.get_by_text(t("evidence.upload", "zh")).first.click()
     dropzone = page.locator('[data-testid="stFileUploaderDropzone"]').first

@@ -14,8 +14,8 @@ from core.cbam import evaluate_data
 from core.exchange.csv_export import BOM, shipments_csv
 from core.exchange.frozen import load_frozen
 from core.exchange.pack import build_customer_pack
-from core.exchange.registry import registry_report
 from core.exchange.registry import codes as c
+from core.exchange.registry import registry_report
 from core.i18n import t
 from tests.exchange.exports_support import DETAILS, approved_steel
 
