@@ -107,6 +107,10 @@ def _figure(name: str, language: str, columns: tuple, rows: tuple, keyed: tuple,
     return _draw(frame(Table(columns, list(rows), keyed)))
 
 
+# d3-format: thousands separators, no SI suffix ("150,000", never "150k"), trailing zeros dropped ("0.5", "2.5")
+AXIS_NUMBERS = ",~r"
+
+
 def bars(df: pd.DataFrame, x: str, y: str | Sequence[str], *, color: str | None = None, barmode: str = "stack",
          y_title: str | None = None) -> go.Figure:
     """A bar chart with titled axes: one series per value of `color`, or per column in `y`.
@@ -121,5 +125,6 @@ def bars(df: pd.DataFrame, x: str, y: str | Sequence[str], *, color: str | None 
                       legend_title_text=color or "", margin={"t": 30})
     fig.update_xaxes(type="category")  # CN codes and quarters are labels, not numbers
     fig.update_yaxes(rangemode="tozero")  # a bar's length is its value: the axis starts at zero, even if all are > 0
+    fig.update_yaxes(tickformat=AXIS_NUMBERS)
     fig.update_layout(showlegend=True)  # also with one series: the legend names what the bar is
     return fig

@@ -9,7 +9,7 @@ import streamlit as st
 from core.cbam.explain import readable_source
 from core.errors import DomainError
 from core.i18n import error_text
-from core.numbers.display import shown
+from core.numbers.display import printf, shown
 from core.reporting import LiveResults, live_results
 from db.reporting_models import ReportingPeriod
 from ui.comments import comment_action
@@ -43,7 +43,9 @@ def show_results(results: LiveResults, *, codes: list[str] | None = None,
     st.dataframe([{tr("reporting.process"): f"{p.code} {p.name}", tr("reporting.cn_code"): p.cn_code or "",
                    tr("reporting.see_direct"): round(p.see_direct, 6), tr("reporting.see_indirect"):
                    round(p.see_indirect, 6), tr("reporting.see_basis"): round(p.cbam_basis, 6)}
-                  for p in processes], hide_index=True, width="stretch")
+                  for p in processes], hide_index=True, width="stretch",
+                 column_config={tr(k): st.column_config.NumberColumn(format=printf("tco2e_per_t"))
+                                for k in ("reporting.see_direct", "reporting.see_indirect", "reporting.see_basis")})
     place = {p.code: n for n, p in enumerate(results.processes)}
     for p in processes:
         with st.expander(tr("reporting.why", process=p.code)):

@@ -6,9 +6,8 @@ import streamlit as st
 
 from core.dashboards import DEFAULT_PRICE_PATHS, PATHS, costs_dashboard, filter_options
 from core.errors import DomainError, ValidationFailed
-from core.numbers import number_text
 from core.numbers.display import shown
-from ui.dashboards import bars, chart, table, url_filters
+from ui.dashboards import AXIS_NUMBERS, bars, chart, table, url_filters
 from ui.navigation import guard
 from ui.state import context, tr
 
@@ -24,9 +23,11 @@ try:
         # text columns: the browser's number editor would strip a "-" or an "e" it thinks the column cannot hold
         # (saving -5 as 5); the service parses what was typed and refuses what a price cannot be
         edited = st.data_editor(
-            pd.DataFrame({tr(f"dash.path.{p}"): [number_text(DEFAULT_PRICE_PATHS[p][y]) for y in years]
+            # the defaults are rounded to the cent, so two decimals show each exactly (73.10, never 73.1)
+            pd.DataFrame({tr(f"dash.path.{p}"): [f"{DEFAULT_PRICE_PATHS[p][y]:.2f}" for y in years]
                           for p in PATHS}, index=pd.Index(years, name=tr("dash.col.year"))),
-            column_config={tr(f"dash.path.{p}"): st.column_config.TextColumn(help=tr("dash.price_unit"))
+            column_config={tr(f"dash.path.{p}"): st.column_config.TextColumn(help=tr("dash.price_unit"),
+                                                                             alignment="right")
                            for p in PATHS},
             key="costs_paths", width="stretch")
         paths = {p: {int(y): edited.loc[y, tr(f"dash.path.{p}")] for y in edited.index} for p in PATHS}
@@ -71,7 +72,7 @@ def _forecast(df):
     phase = df.drop_duplicates(year)
     fig.add_trace(go.Bar(x=phase[year], y=phase[tr("dash.col.phase_in")], name=tr("dash.col.phase_in"),
                          yaxis="y2", opacity=0.3))
-    fig.update_layout(xaxis_title=year, yaxis_title=cost, yaxis_rangemode="tozero",
+    fig.update_layout(xaxis_title=year, yaxis_title=cost, yaxis_rangemode="tozero", yaxis_tickformat=AXIS_NUMBERS,
                       yaxis2={"title": tr("dash.col.phase_in"), "overlaying": "y", "side": "right",
                               "range": [0, 1], "tickformat": ".0%"},
                       legend={"orientation": "h", "y": -0.2})

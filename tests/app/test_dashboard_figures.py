@@ -30,6 +30,8 @@ def test_bar_charts_name_their_unit_and_start_at_zero():
     df = pd.DataFrame({"CN code": ["72083900", "76011000"], "Cost (EUR)": [1200.0, 1500.0]})
     fig = bars(df, "CN code", "Cost (EUR)")
     assert fig.layout.yaxis.title.text == "Cost (EUR)" and fig.layout.yaxis.rangemode == "tozero"
+    # ticks read as numbers: thousands separators, never an SI suffix such as "150k"
+    assert fig.layout.yaxis.tickformat == ",~r"
 
 
 def test_a_tables_name_column_is_pinned_and_figures_keep_their_unit_format():

@@ -67,3 +67,20 @@ def _values(y) -> list[float]:  # noqa: ANN001
 
         return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
     return [float(v) for v in y]
+
+
+def test_every_dashboard_chart_starts_at_zero_and_writes_its_ticks_as_numbers(demo_data):
+    """Money, emission and tonne axes group thousands ("150,000", never "150k"); a bar or area starts at zero; the
+    forecast's phase-in axis is a percentage from 0 to 100 %."""
+    for page in ("emissions", "costs"):
+        at = open_app("owner", "zh", page)
+        assert not at.exception
+        specs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+        assert specs, page
+        for spec in specs:
+            layout = spec["layout"]
+            assert layout["yaxis"]["tickformat"] == ",~r", (page, layout["yaxis"])
+            assert layout["yaxis"]["rangemode"] == "tozero", (page, layout["yaxis"])
+            assert layout["yaxis"]["title"]["text"], (page, "y axis without a title")
+            if "yaxis2" in layout:
+                assert layout["yaxis2"]["tickformat"] == ".0%" and layout["yaxis2"]["range"] == [0, 1]
