@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.dashboards import DEADLINE_SOURCE, portfolio_of
 from core.i18n import Term
+from core.numbers.display import shown
 from core.organizations import memberships_of
 from core.organizations.names import organization_name
 from ui.navigation import guard, page
@@ -35,21 +36,35 @@ def _open(org_id, role) -> None:
 
 st.caption(tr("dash.portfolio_note", source=Term(DEADLINE_SOURCE)))
 names = {r.org_id: organization_name(r, lang()) for r in rows}
+
+
+def _figure(r, value, unit: str) -> str:  # noqa: ANN001
+    """A cell as people read it: thousands separators and the unit's precision; "—" where the person may not look
+    (and never Streamlit's "None"); a group the engine cannot price says so, never the smaller sum."""
+    if not r.visible:
+        return "—"
+    if value is None:
+        return tr("dash.incomplete")
+    return shown(value, unit)
+
+
+FIGURES = {"dash.col.periods": "count", "dash.col.overdue": "count", "dash.col.certificates": "tco2e",
+           "dash.col.cost_eur": "eur", "dash.col.blocking": "count", "dash.col.warnings": "count",
+           "dash.col.shipments": "count"}
 st.dataframe([{
     tr("dash.col.organization"): names[r.org_id], tr("dash.col.role"): tr(f"role.{r.role.value}"),
-    tr("dash.col.periods"): r.periods if r.visible else None,
+    tr("dash.col.periods"): _figure(r, r.periods, "count"),
     tr("dash.col.statuses"): " · ".join(f"{tr('reporting.status.' + s)} {n}" for s, n in sorted(r.statuses.items()))
     if r.visible else tr("dash.no_access"),
-    tr("dash.col.overdue"): r.overdue if r.visible else None,
-    # a group the engine cannot price leaves the totals incomplete: say so, never show the smaller sum
-    tr("dash.col.certificates"): (tr("dash.incomplete") if r.incomplete else round(r.certificates, 1))
-    if r.visible else None,
-    tr("dash.col.cost_eur"): (tr("dash.incomplete") if r.incomplete else round(float(r.cost_eur), 2))
-    if r.visible else None,
-    tr("dash.col.blocking"): r.blocking if r.visible else None,
-    tr("dash.col.warnings"): r.warnings if r.visible else None,
-    tr("dash.col.shipments"): r.shipments if r.visible else None,
-} for r in rows], hide_index=True, width="stretch")
+    tr("dash.col.overdue"): _figure(r, r.overdue, "count"),
+    tr("dash.col.certificates"): _figure(r, None if r.incomplete else r.certificates, "tco2e"),
+    tr("dash.col.cost_eur"): _figure(r, None if r.incomplete else r.cost_eur, "eur"),
+    tr("dash.col.blocking"): _figure(r, r.blocking, "count"),
+    tr("dash.col.warnings"): _figure(r, r.warnings, "count"),
+    tr("dash.col.shipments"): _figure(r, r.shipments, "count"),
+} for r in rows], hide_index=True, width="stretch",
+    column_config={tr("dash.col.organization"): st.column_config.Column(pinned=True)}
+    | {tr(k): st.column_config.TextColumn(alignment="right") for k in FIGURES})
 
 openable = {r.org_id: r.role for r in rows if r.visible}
 if openable:

@@ -51,3 +51,21 @@ def test_dashboard_tables_format_every_figure_column(demo_data, page):
                 assert config[label]["type_config"]["format"] == printf(unit), (label, config.get(label))
                 checked += 1
     assert checked >= 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_portfolio_cell_reads_as_a_number_of_its_unit(demo_data, lang):
+    """The portfolio's cells are text (a group the engine cannot price says so in words), so each cell itself
+    carries the separators and the unit's precision: certificates 0.01 tCO2e, cost to the cent, counts whole."""
+    at = open_app("consultant", lang, "portfolio")
+    assert not at.exception
+    df = at.dataframe[0].value
+    units = {"dash.col.certificates": "tco2e", "dash.col.cost_eur": "eur", "dash.col.periods": "count",
+             "dash.col.overdue": "count", "dash.col.blocking": "count", "dash.col.warnings": "count",
+             "dash.col.shipments": "count"}
+    assert len(df) == 2
+    for key, unit in units.items():
+        for cell in df[t(key, lang)]:
+            decimals = rf"\.\d{{{DECIMALS[unit]}}}" if DECIMALS[unit] else ""
+            assert isinstance(cell, str) and re.fullmatch(GROUPED + decimals, cell), (key, cell)
+    assert any("," in c for c in df[t("dash.col.cost_eur", lang)])  # the demo's costs run to six figures
