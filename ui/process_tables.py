@@ -84,7 +84,7 @@ def input_table(process: ProductionProcess, processes: list[ProductionProcess],
                 precursors: list[PurchasedPrecursor], *, editable: bool, period: ReportingPeriod | None = None,
                 position: int | None = None) -> None:
     sources = {f"p:{p.id}": p.code for p in processes if p.id != process.id}
-    sources |= {f"pp:{p.id}": f"{p.code} ({tr('page.precursors')})" for p in precursors}
+    sources |= {f"pp:{p.id}": tr("entry.input_purchased", code=p.code) for p in precursors}
     columns = {
         "from": st.column_config.SelectboxColumn(tr("entry.input_from"), options=list(sources),
                                                  format_func=sources.get, required=True, width="medium"),

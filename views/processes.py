@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.access import Permission, can
 from core.numbers import number_text
+from core.numbers.display import printf
 from core.reporting import (
     EDITABLE,
     ProcessData,
@@ -47,7 +48,9 @@ cats = category_labels()
 st.dataframe([{tr("entry.code"): p.code, tr("entry.process_name"): p.name,
                tr("entry.goods_category"): cats.get(p.goods_category, p.goods_category),
                tr("entry.cn_codes"): ", ".join(p.cn_codes or ([p.cn_code] if p.cn_code else [])),
-               tr("entry.activity_level"): p.activity_level} for p in processes], hide_index=True, width="stretch")
+               tr("entry.activity_level"): p.activity_level} for p in processes], hide_index=True, width="stretch",
+             # tonnes, or MWh for electricity: both to three decimals (core.numbers.display)
+             column_config={tr("entry.activity_level"): st.column_config.NumberColumn(format=printf("t"))})
 comment_on_rows(period, "processes", {n: f"{p.code} {p.name}".strip() for n, p in enumerate(processes)},
                 {"activity_level": tr("entry.activity_level"), "direct_emissions": tr("entry.direct_emissions"),
                  "cn_code": tr("entry.cn_codes"), "goods_category": tr("entry.goods_category")}, key="proc_rows")
