@@ -24,6 +24,9 @@ from core.reporting.rows import RowChange, RowErrors, apply_row_changes
 from ui.state import context, lang, tr
 
 FOCUS = "focus"  # the marker column of the row a link points to
+# An optional choice left empty: the grid draws an empty or unknown choice cell as a grey "None", so "nothing
+# chosen" is an option of its own, shown as "—", and saved as nothing (None).
+NO_CHOICE = "-"
 
 
 @dataclass(slots=True)
@@ -37,8 +40,14 @@ class Row:
 MakeChange = Callable[[str, Row | None, dict[str, Any]], Callable[[Context], object]]
 
 
+def optional_choice(label: str, labels: dict[str, str], **kwargs: Any) -> Any:
+    """A choice column that may stay empty: `labels` is value → label (computed at render time)."""
+    return st.column_config.SelectboxColumn(label, options=[NO_CHOICE, *labels],
+                                            format_func=({NO_CHOICE: "—"} | labels).get, **kwargs)
+
+
 def _clean(value: Any, column: str, dates: tuple[str, ...]) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value == NO_CHOICE or (isinstance(value, float) and math.isnan(value)):
         return None
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
@@ -65,11 +74,17 @@ def _is_choice(config: Any) -> bool:
     return isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "selectbox"
 
 
+def _has_no_choice(config: Any) -> bool:
+    return _is_choice(config) and any(o.get("value") == NO_CHOICE if isinstance(o, dict) else o == NO_CHOICE
+                                      for o in (config.get("type_config") or {}).get("options") or ())
+
+
 def _shown(values: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
     """A stored number in a text column is shown with every digit it holds (saving it untouched keeps it), and an
     empty text or choice cell shows as empty rather than the grid's "None" (an untouched cell is saved from the stored row,
     so it still saves as nothing)."""
-    return {k: "" if v is None and (_is_text(columns.get(k)) or _is_choice(columns.get(k)))
+    return {k: NO_CHOICE if v is None and _has_no_choice(columns.get(k))
+            else "" if v is None and (_is_text(columns.get(k)) or _is_choice(columns.get(k)))
             else number_text(v) if _is_text(columns.get(k)) and isinstance(v, int | float) and not isinstance(v, bool)
             else v for k, v in values.items()}
 

@@ -21,7 +21,7 @@ from ui.goods import category_labels
 from ui.navigation import guard
 from ui.period_picker import pick_period
 from ui.state import context, labels, tr
-from ui.table_editor import Row, number_column, table_editor
+from ui.table_editor import Row, number_column, optional_choice, table_editor
 
 guard("precursors")
 
@@ -49,9 +49,8 @@ columns = {
                                                     format_func=labels("entry.basis", DATA_SOURCES).get, required=True),
     "justification": st.column_config.TextColumn(tr("entry.justification"), max_chars=2000, width="large"),
     # where the precursor's Column B depends on the route (a billet: C/D/E), the route is required
-    "benchmark_route": st.column_config.SelectboxColumn(tr("entry.benchmark_route"), options=list(BENCHMARK_ROUTES),
-                                                        format_func=labels("entry.bm_route", BENCHMARK_ROUTES).get,
-                                                        help=tr("entry.benchmark_route_help")),
+    "benchmark_route": optional_choice(tr("entry.benchmark_route"), labels("entry.bm_route", BENCHMARK_ROUTES),
+                                       help=tr("entry.benchmark_route_help")),
 }
 
 

@@ -22,7 +22,7 @@ from ui.field_link import current_focus
 from ui.navigation import guard
 from ui.period_picker import pick_period
 from ui.state import context, labels, tr
-from ui.table_editor import Row, number_column, table_editor
+from ui.table_editor import Row, number_column, optional_choice, table_editor
 
 guard("shipments")
 
@@ -78,8 +78,7 @@ columns = {
     "quantity": number_column(tr("entry.quantity_t"), required=True),
     "shipped_on": st.column_config.DateColumn(tr("entry.shipped_on"), min_value=first, max_value=last, required=True),
     "quarter": st.column_config.NumberColumn(tr("entry.quarter"), disabled=True, width="small"),
-    "process_id": st.column_config.SelectboxColumn(tr("reporting.process"), options=list(proc_codes),
-                                                   format_func=proc_codes.get),
+    "process_id": optional_choice(tr("reporting.process"), proc_codes),
     "basis": st.column_config.SelectboxColumn(tr("entry.basis"), options=list(BASES), required=True,
                                               format_func=labels("entry.basis", BASES).get),
     "order_reference": st.column_config.TextColumn(tr("entry.order_reference"), max_chars=100),
