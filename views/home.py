@@ -102,8 +102,10 @@ for note in notes:
             st.page_link(f"views/{note.page}.py", label=tr("home.go_to", page=tr(f"page.{note.page}")),
                          icon=":material/arrow_forward:")
 
-st.subheader(tr("home.next_steps"))
-for step in steps:
+# the setup steps while any is open; once all are done they are history, not a next step
+if not all(step.done for step in steps):
+    st.subheader(tr("home.next_steps"))
+for step in steps if not all(step.done for step in steps) else ():
     icon = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
     with st.container(border=True):
         st.markdown(f"{icon} **{tr(f'home.step.{step.key}')}**")

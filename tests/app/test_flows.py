@@ -197,3 +197,12 @@ def test_viewer_sees_results_but_no_workflow_buttons(demo_data):
     keys = {b.key for b in at.button}
     assert not keys & {"rep_reporting.submit", "rep_reporting.approve", "rep_reporting.start_review"}
     assert any(m.label == t("reporting.certificates", "en") for m in at.metric)
+
+
+def test_home_drops_the_setup_steps_once_all_are_done(demo_data):
+    """The demo organization has its profile, an installation and several members: Home lists what waits, not the
+    three setup steps already done."""
+    at = open_app("consultant", "zh")
+    assert not at.exception
+    assert t("home.next_steps", "zh") not in [s.value for s in at.subheader]
+    assert t("notifications.title", "zh") in [s.value for s in at.subheader]
