@@ -17,9 +17,10 @@ tabs = st.tabs([tr(f"privacy.center.tab.{k}") for k in TABS])
 with tabs[0]:
     c1, c2, c3 = st.columns(3)
     status = c1.selectbox(tr("privacy.center.filter_status"), ["", *requests.STATUSES],
-                          format_func=({"": "—"} | labels("privacy.status", requests.STATUSES)).get, key="pc_status")
+                          format_func=({"": tr("dash.all")} | labels("privacy.status", requests.STATUSES)).get,
+                          key="pc_status")
     kind = c2.selectbox(tr("privacy.center.filter_type"), ["", *requests.TYPES],
-                        format_func=({"": "—"} | labels("privacy.type", requests.TYPES)).get, key="pc_type")
+                        format_func=({"": tr("dash.all")} | labels("privacy.type", requests.TYPES)).get, key="pc_type")
     overdue = c3.checkbox(tr("privacy.center.overdue_only"), key="pc_overdue")
 
     # a request received by e-mail, post or phone, from a person who may have no account
