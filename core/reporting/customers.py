@@ -40,7 +40,7 @@ class CustomerData(BaseModel):
     def values(self) -> dict[str, Any]:
         return {"name": self.name.strip(), "eori": self.eori.strip().upper().replace(" ", ""),
                 "country": self.country.strip().upper(), "contact_name": self.contact_name.strip(),
-                "contact_email": self.contact_email.strip().lower(), "city": self.city.strip(),
+                "contact_email": self.contact_email.strip(), "city": self.city.strip(),
                 "street": self.street.strip(), "postcode": self.postcode.strip(),
                 "representative_eori": self.representative_eori.strip().upper().replace(" ", ""),
                 "representative_name": self.representative_name.strip(),

@@ -92,3 +92,14 @@ def test_registry_details_columns_are_tagged():
                                     "representative_city", "archived_at"))):
         for col in cols:
             assert table.__table__.c[col].info[INFO_KEY] == PersonalData.NONE
+
+
+def test_a_contact_email_is_saved_as_typed(engine):
+    """An address is the person's own: its case is kept (mail servers may treat the local part as case-sensitive);
+    only the blanks around it go. Finding a person by e-mail compares without case (core/privacy)."""
+    team = approved_steel(engine)
+    with team.ctx(team.editor) as ctx:
+        c = next(c for c in list_customers(ctx) if c.id == team.customer.id)
+        changed = update_customer(ctx, customer_id=c.id, expected_version=c.version,
+                                  data=_data(c, contact_email="  Jonas.Weber@Rheinstahl.example "))
+        assert changed.contact_email == "Jonas.Weber@Rheinstahl.example"
