@@ -156,6 +156,7 @@ def decode(kind: str, text: str) -> Any:
 # --- read and write ---------------------------------------------------------------------------------------------
 
 MISSING = object()
+KINDS = ("units", "forecast", "findings", "summary")
 
 
 def load(ctx: Context, slot: Slot) -> Any:
@@ -166,7 +167,7 @@ def load(ctx: Context, slot: Slot) -> Any:
     if rows is None:
         rows = memo[(slot.org_id, slot.kind)] = dict(ctx.session.execute(
             select(PeriodResult.key_digest, PeriodResult.result)
-            .where(PeriodResult.org_id == slot.org_id, PeriodResult.kind == slot.kind)).tuples().all())
+            .where(PeriodResult.org_id == slot.org_id, PeriodResult.kind == slot.kind)).all())
     text = rows.get(slot.key_digest)
     if text is None:
         return MISSING
@@ -185,30 +186,33 @@ def store(ctx: Context, slot: Slot, value: Any) -> bool:
               "slot_digest": slot.slot_digest, "key_digest": slot.key_digest, "result": encode(slot.kind, value),
               "created_at": now, "updated_at": now, "version": 1}
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn:  # a transaction of its own (SQLAlchemy begins one at the first statement)
             pg = conn.dialect.name == "postgresql"
             if pg:
                 from sqlalchemy.dialects.postgresql import insert
+
+                if scope is not None:
+                    _apply_scope(conn, scope)
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
             else:
                 from sqlalchemy.dialects.sqlite import insert
-            if not pg:  # SQLite: wait briefly for another writer, not the connection's usual 30 s
+
+                # SQLite: wait briefly for another writer, not the connection's usual 30 s
                 conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_TIMEOUT_MS}")
             try:
-                with conn.begin():
-                    if pg:
-                        if scope is not None:
-                            _apply_scope(conn, scope)
-                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
-                    t = PeriodResult.__table__
-                    stmt = insert(t).values(**values)
-                    stmt = stmt.on_conflict_do_update(
-                        index_elements=[t.c.org_id, t.c.kind, t.c.slot_digest],
-                        set_={"key_digest": stmt.excluded.key_digest, "result": stmt.excluded.result,
-                              "updated_at": stmt.excluded.updated_at, "version": t.c.version + 1})
-                    conn.execute(stmt)
+                t = PeriodResult.__table__
+                stmt = insert(t).values(**values)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[t.c.org_id, t.c.kind, t.c.slot_digest],
+                    set_={"key_digest": stmt.excluded.key_digest, "result": stmt.excluded.result,
+                          "updated_at": stmt.excluded.updated_at, "version": t.c.version + 1})
+                conn.execute(stmt)
+                conn.commit()
             finally:
                 if not pg:
+                    conn.rollback()
                     conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+                    conn.commit()
         return True
     except Exception:  # noqa: BLE001 (never breaks the page: it has its numbers)
         log.warning("period results: could not store %s of period %s", slot.kind, slot.period_id, exc_info=True)
