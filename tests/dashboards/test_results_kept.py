@@ -9,10 +9,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from core.dashboards import CACHE, costs_dashboard, emissions_dashboard, portfolio
+from core.dashboards import CACHE, costs_dashboard, emissions_dashboard, portfolio, stored
 from core.dashboards import evaluations as ev_module
 from core.dashboards import findings as findings_module
-from core.dashboards import stored
 from core.reporting import SourceStreamData, list_processes, list_source_streams, update_source_stream
 from db.result_models import PeriodResult
 from tests.dashboards.data import build, expected
