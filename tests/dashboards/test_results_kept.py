@@ -125,3 +125,24 @@ def test_a_failure_to_keep_a_result_does_not_break_the_page(engine, monkeypatch,
     assert "could not store" in caplog.text
     monkeypatch.setattr(Connection, "execute", real)
     assert _kept(engine, ds) == Counter()
+
+
+def test_a_store_blocked_by_another_transaction_gives_up_and_the_page_still_answers(pg_engine, pg_database, caplog):
+    """Another transaction holds a lock that every write to `period_result` waits for (as an uncommitted insert of
+    the same key would): the page's store waits at most the lock timeout, gives up (logged) and the page answers."""
+    import time
+
+    import psycopg
+
+    ds = build(pg_engine)
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{pg_database.name}") as blocker:
+        blocker.execute("LOCK TABLE period_result IN SHARE MODE")  # reads pass, inserts wait
+        t = time.perf_counter()
+        with context(pg_engine, ds.owner, ds.org) as ctx:
+            dash = costs_dashboard(ctx)
+        took = time.perf_counter() - t
+        blocker.rollback()
+    assert dash.certificates == pytest.approx(expected(pg_engine, ds)["cert"], rel=1e-9)
+    assert "could not store" in caplog.text
+    assert took < 4 * (stored.LOCK_TIMEOUT_MS / 1000) + 5  # each store gave up after the lock timeout
+    assert _kept(pg_engine, ds) == Counter()
