@@ -7,10 +7,11 @@ numbers (`code_stamp`): when any of these moves, the old row is simply not found
 Each (period, kind, lines) has one row, replaced in place by the newer result; so has each organization's portfolio
 summary per role (`org_slot`: keyed by the organization's data stamp, `aggregates.org_stamp`).
 
-Reads go through the page's own session (row-level security scopes them to its organization). Writes go through a
-separate short transaction on their own connection, with a lock timeout: the page's transaction never holds a lock
-on a result row (two sessions storing the same key at once must not wait on each other's open transaction), and a
-failure to store is logged, never shown: the page has its numbers either way."""
+Reads go through the page's own session (row-level security scopes them to its organization). Writes wait for the
+page's transaction to commit (a result of data rolled back is never kept), then go through a separate short
+transaction on their own connection, with a lock timeout: the page's transaction never holds a lock on a result row
+(two sessions storing the same key at once must not wait on each other's open transaction), and a failure to store
+is logged, never shown: the page has its numbers either way."""
 from __future__ import annotations
 
 import hashlib
@@ -25,7 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from core.context import Context
 from db.result_models import PeriodResult
@@ -174,17 +177,37 @@ def load(ctx: Context, slot: Slot) -> Any:
     return decode(slot.kind, text)
 
 
-def store(ctx: Context, slot: Slot, value: Any) -> bool:
-    """Keep `value` for the slot in a transaction of its own (committed at once; the page's stays as it was).
-    Returns whether it was stored; a failure (a lock held elsewhere, a read-only database) is logged only."""
+PENDING = "period_results_pending"  # session.info: results to keep once the session's transaction commits
+
+
+def keep(ctx: Context, slot: Slot, value: Any) -> None:
+    """Keep `value` once the page's transaction commits (`_store_pending`): a result computed from data that is
+    rolled back is never kept, and the page's results are written together, in one short transaction."""
+    ctx.session.info.setdefault(PENDING, {})[(slot.org_id, slot.kind, slot.slot_digest)] = (slot, value)
+
+
+@event.listens_for(Session, "after_commit")
+def _store_pending(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        store(session.get_bind(), session.info.get("scope"), list(pending.values()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, _previous) -> None:  # noqa: ANN001
+    session.info.pop(PENDING, None)
+
+
+def store(engine: Engine, scope: Any, results: list[tuple[Slot, Any]]) -> bool:
+    """Keep the results in a transaction of its own on its own connection (as `scope`: row-level security applies),
+    each slot's row replaced in place. Returns whether they were stored; a failure (a lock held elsewhere past the
+    lock timeout, a read-only database) is logged only."""
     from db.session import _apply_scope
 
-    engine = ctx.session.get_bind()
-    scope = ctx.session.info.get("scope")
     now = datetime.now(UTC)
-    values = {"id": uuid.uuid4(), "org_id": slot.org_id, "period_id": slot.period_id, "kind": slot.kind,
-              "slot_digest": slot.slot_digest, "key_digest": slot.key_digest, "result": encode(slot.kind, value),
-              "created_at": now, "updated_at": now, "version": 1}
+    values = [{"id": uuid.uuid4(), "org_id": slot.org_id, "period_id": slot.period_id, "kind": slot.kind,
+               "slot_digest": slot.slot_digest, "key_digest": slot.key_digest, "result": encode(slot.kind, value),
+               "created_at": now, "updated_at": now, "version": 1} for slot, value in results]
     try:
         with engine.connect() as conn:  # a transaction of its own (SQLAlchemy begins one at the first statement)
             pg = conn.dialect.name == "postgresql"
@@ -201,7 +224,7 @@ def store(ctx: Context, slot: Slot, value: Any) -> bool:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_TIMEOUT_MS}")
             try:
                 t = PeriodResult.__table__
-                stmt = insert(t).values(**values)
+                stmt = insert(t).values(values)
                 stmt = stmt.on_conflict_do_update(
                     index_elements=[t.c.org_id, t.c.kind, t.c.slot_digest],
                     set_={"key_digest": stmt.excluded.key_digest, "result": stmt.excluded.result,
@@ -215,7 +238,9 @@ def store(ctx: Context, slot: Slot, value: Any) -> bool:
                     conn.commit()
         return True
     except Exception:  # noqa: BLE001 (never breaks the page: it has its numbers)
-        log.warning("period results: could not store %s of period %s", slot.kind, slot.period_id, exc_info=True)
+        log.warning("period results: could not store %d results (%s)", len(values),
+                    ", ".join(sorted({f"{v['kind']} of {v['period_id'] or 'the organization'}" for v in values})),
+                    exc_info=True)
         return False
 
 
@@ -228,5 +253,5 @@ def fetch_or_compute(ctx: Context, slot: Slot, compute: Callable[[], Any]) -> An
     if value is not MISSING:
         return value
     value = compute()
-    store(ctx, slot, value)
+    keep(ctx, slot, value)
     return value

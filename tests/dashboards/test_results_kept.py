@@ -146,3 +146,15 @@ def test_a_store_blocked_by_another_transaction_gives_up_and_the_page_still_answ
     assert "could not store" in caplog.text
     assert took < 4 * (stored.LOCK_TIMEOUT_MS / 1000) + 5  # each store gave up after the lock timeout
     assert _kept(pg_engine, ds) == Counter()
+
+
+def test_results_computed_in_a_transaction_that_rolls_back_are_not_kept(engine):
+    ds = build(engine)
+    with pytest.raises(RuntimeError), context(engine, ds.owner, ds.org) as ctx:
+        assert costs_dashboard(ctx).certificates > 0
+        raise RuntimeError("the action failed")
+    assert _kept(engine, ds) == Counter()
+    CACHE.clear()
+    with context(engine, ds.owner, ds.org) as ctx:
+        costs_dashboard(ctx)
+    assert _kept(engine, ds) == Counter({"units": 2, "forecast": 2})  # kept when the transaction commits
