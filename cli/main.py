@@ -16,6 +16,7 @@ from cli import (
     exports,
     privacy,
     records,
+    results,
     retention,
     review,
     template,
@@ -38,6 +39,7 @@ breaches.register(app)
 records.register(app)
 assistant.register(app)
 retention.register(app)
+results.register(app)
 access_log.register(app)
 
 

@@ -3,7 +3,8 @@
 The command acts as the operator: it runs on the owner connection (core.privacy.subject.operator_session), because
 the schedule covers every organization and rewrites the audit log, which the app role may only append to. The exit
 code is 0 when every batch succeeded, 1 when one failed (the run log and the alert say which; nothing of a failed
-batch was changed)."""
+batch was changed). One run at a time across machines (core.background.lock): a second run started while one is in
+progress says so and exits 0 without doing anything."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from datetime import date
 
 import typer
 
+LOCK = "retention-run"
 retention_app = typer.Typer(help="The retention schedule: deletion and pseudonymisation when periods end.",
                             no_args_is_help=True)
 
@@ -22,6 +24,7 @@ def run_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Count what wo
             as_json: bool = typer.Option(False, "--json", help="Print the run as JSON (per table: deleted, "
                                                                 "pseudonymised, held).")) -> None:
     """Apply the retention schedule once; every run (and dry run) is written to the run log."""
+    from core.background.lock import exclusive
     from core.clock import SystemClock
     from core.privacy.requests import local_day
     from core.privacy.subject import operator_session
@@ -39,8 +42,15 @@ def run_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Count what wo
     else:
         at = SystemClock().now()
         today = local_day(at)
-    with operator_session() as s:
-        result = run(s, today=today, at=at, dry_run=dry_run)
+    with exclusive(LOCK) as acquired:  # one run at a time, across machines
+        if not acquired:
+            if as_json:
+                typer.echo(json.dumps({"status": "already_running"}))
+            else:
+                typer.echo("retention: another run is already running; nothing done")
+            return
+        with operator_session() as s:
+            result = run(s, today=today, at=at, dry_run=dry_run)
     data = result.as_dict()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))

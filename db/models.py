@@ -219,3 +219,7 @@ TENANT_TABLES = TENANT_TABLES + ACCESS_TABLES
 from db.carbon_price_models import CARBON_PRICE_TABLES  # noqa: E402
 
 TENANT_TABLES = TENANT_TABLES + CARBON_PRICE_TABLES
+# The engine's results per period, kept across processes and machines (issue 18): a tenant table.
+from db.result_models import RESULT_TABLES  # noqa: E402
+
+TENANT_TABLES = TENANT_TABLES + RESULT_TABLES

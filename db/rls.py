@@ -274,6 +274,8 @@ APP_ACCESS: dict[str, AppAccess] = {
     "minor_report": AppAccess(),
     # issue 13 (migration 0026): deleted with its process or by the editor
     "carbon_price_entry": AppAccess(delete=True),
+    # issue 18 (migration 0030): the engine's results per period, replaced in place (upsert), never deleted by the app
+    "period_result": AppAccess(),
 }
 KEY_COLUMNS = ("id", "org_id")  # never changed by the app: a row does not move to another organization
 

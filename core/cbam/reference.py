@@ -197,6 +197,7 @@ class ReferenceData:
         self._cat_index["sintered ore"] = "Sintered Ore"
         self._cat_index["electricity"] = "Electricity (export to EU)"
         self._heading_cat: dict[str, str | None] = {}
+        self._column_a_cands: dict[tuple[str, str], list] = {}  # (code, period) → rows (the rows never change)
         for code, cat in self.cn_categories.items():
             for n in (4, 6):
                 prev = self._heading_cat.get(code[:n], cat)
@@ -253,7 +254,10 @@ class ReferenceData:
         code prefix wins. Raises `BenchmarkUnavailable` when the code has no value or the route it needs is missing
         or unknown."""
         route = route or taric_route(cn)
-        cands = [r for r in self.column_a_rows if cn.startswith(r[0]) and r[4] in ("", period)]
+        cands = self._column_a_cands.get((cn, period))
+        if cands is None:
+            cands = [r for r in self.column_a_rows if cn.startswith(r[0]) and r[4] in ("", period)]
+            self._column_a_cands[(cn, period)] = cands
         if not cands:
             raise BenchmarkUnavailable("no_value", "column_a", cn, route)
         longest = max(len(r[0]) for r in cands)

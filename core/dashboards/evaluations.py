@@ -5,6 +5,8 @@ The cache is shared by every user of the process, so its key always starts with 
 key, never an argument left out of a hash) and then names exactly what the numbers depend on: the period's id,
 version and row version, its frozen snapshot's hash, a fingerprint of its data (`aggregates.data_stamps`), the
 reference data in use and the lines asked for. When any of these moves, the entry is simply not found again.
+Behind this process's cache the period results are kept in the database too (`core.dashboards.stored`, issue 18),
+under a digest of the same key, so a new process (or another machine) reads them instead of computing them.
 """
 from __future__ import annotations
 
@@ -38,6 +40,21 @@ class ResultCache:
         self._lock = threading.Lock()
         self.max_entries = max_entries
         self.hits = self.misses = 0
+
+    def get(self, key: tuple, default: Any = None) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]
+            self.misses += 1
+            return default
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
 
     def get_or_compute(self, key: tuple, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -122,20 +139,45 @@ def reference_stamp(ref: ReferenceData | None = None) -> str:
     return digest
 
 
-def org_cached(ctx: Context, kind: str, extra: tuple, compute: Callable[[], Any]) -> Any:
+def org_cached(ctx: Context, kind: str, extra: tuple, compute: Callable[[], Any], *, keep: Hashable = None) -> Any:
     """A whole dashboard result of the organization, reused while its data version (`aggregates.org_stamp`, one
-    cheap query) and the reference data stay the same."""
+    cheap query) and the reference data stay the same. `keep` (not None): the result is kept in the database too
+    (`core.dashboards.stored`), in one row per organization, kind and `keep`."""
     from core.dashboards.aggregates import org_stamp
 
     memo = ctx.session.info.setdefault("dashboard_org_stamp", {})  # once per session (one action) and organization
     if ctx.tenant not in memo:
         memo[ctx.tenant] = (org_stamp(ctx), reference_stamp())
-    return CACHE.get_or_compute((ctx.tenant, kind, *memo[ctx.tenant], *extra), compute)
+    key = (ctx.tenant, kind, *memo[ctx.tenant], *extra)
+    if keep is None:
+        return CACHE.get_or_compute(key, compute)
+    from core.dashboards import stored
+
+    value = CACHE.get(key, stored.MISSING)
+    if value is stored.MISSING:
+        value = stored.fetch_or_compute(ctx, stored.org_slot(key, keep), compute)
+        CACHE.put(key, value)
+    return value
 
 
 def period_key(ctx: Context, period: PeriodRow, stamp: Hashable, kind: str, *extra: Hashable) -> tuple:
-    return (ctx.tenant, kind, period.id, period.version_no, period.version, period.snapshot_hash, stamp,
-            reference_stamp(), *extra)
+    ref = ctx.session.info.get("dashboard_ref_stamp")  # once per session (one action): checking costs a stat
+    if ref is None:
+        ref = ctx.session.info["dashboard_ref_stamp"] = reference_stamp()
+    return (ctx.tenant, kind, period.id, period.version_no, period.version, period.snapshot_hash, stamp, ref, *extra)
+
+
+def period_cached(ctx: Context, key: tuple, n_extra: int, compute: Callable[[], Any]) -> Any:
+    """A period's result: from this process's cache, else the database (`core.dashboards.stored`, kept by an
+    earlier process or `cbam results warm`), else computed and kept in both. `key` is a `period_key` whose last
+    `n_extra` parts are the lines asked for."""
+    from core.dashboards import stored
+
+    value = CACHE.get(key, stored.MISSING)
+    if value is stored.MISSING:
+        value = stored.fetch_or_compute(ctx, stored.slot_of(key, n_extra), compute)
+        CACHE.put(key, value)
+    return value
 
 
 def _scenario(ctx: Context, period: PeriodRow) -> dict[str, Any]:
@@ -214,7 +256,7 @@ def _default_units(scenario, ref, lines: list[Line], country: str) -> dict[Line,
 def period_evaluation(ctx: Context, period: PeriodRow, stamp: Hashable, lines: frozenset[Line]) -> PeriodEvaluation:
     """The period's unit results for `lines` (plus its goods), from the cache when nothing changed."""
     key = period_key(ctx, period, stamp, "units", lines)
-    return CACHE.get_or_compute(key, lambda: _compute(ctx, period, lines))
+    return period_cached(ctx, key, 1, lambda: _compute(ctx, period, lines))
 
 
 def period_forecast(ctx: Context, period: PeriodRow, stamp: Hashable,
@@ -238,7 +280,7 @@ def period_forecast(ctx: Context, period: PeriodRow, stamp: Hashable,
         except CbamError:
             return None
 
-    return CACHE.get_or_compute(key, compute)
+    return period_cached(ctx, key, 1, compute)
 
 
 def period_findings_counts(ctx: Context, period: PeriodRow, stamp: Hashable,
@@ -255,4 +297,4 @@ def period_findings_counts(ctx: Context, period: PeriodRow, stamp: Hashable,
             return (1, 0)
         return (sum(f.severity == "blocking" for f in found), sum(f.severity != "blocking" for f in found))
 
-    return CACHE.get_or_compute(key, compute)
+    return period_cached(ctx, key, 1, compute)

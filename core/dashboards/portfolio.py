@@ -63,8 +63,10 @@ class OrganizationSummary:
 
 
 def _summary(ctx: Context, org, today: date) -> OrganizationSummary:
+    """Kept in the database too (one row per organization and role): the first portfolio look after a start reads
+    each organization's data stamp and its kept summary, two queries, instead of computing every period."""
     return org_cached(ctx, "summary", (today, org.name_zh, org.name_en, ctx.role),
-                      lambda: _compute_summary(ctx, org, today))
+                      lambda: _compute_summary(ctx, org, today), keep=str(ctx.role))
 
 
 def _compute_summary(ctx: Context, org, today: date) -> OrganizationSummary:
