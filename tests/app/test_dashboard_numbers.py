@@ -41,8 +41,8 @@ def test_metrics_carry_separators_and_the_units_precision(demo_data, page, metri
 @pytest.mark.parametrize("page", ["emissions", "costs"])
 def test_dashboard_tables_format_every_figure_column(demo_data, page):
     at = open_app("owner", "en", page)
-    if page == "costs":  # its table is under the actual-against-default tab
-        open_tab(at, "costs_view", "dash.tab.savings")
+    # each page's table is under its own tab
+    open_tab(at, f"{page}_view", "dash.tab.savings" if page == "costs" else "dash.tab.completeness")
     assert at.dataframe, "the page shows a table"
     checked = 0
     for df in at.dataframe:

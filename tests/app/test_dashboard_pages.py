@@ -37,8 +37,13 @@ def test_a_shared_link_opens_the_same_view(demo_data):
 
 def test_every_chart_offers_its_data_as_csv(demo_data):
     at = open_app("viewer", "zh", "emissions")
-    labels = [d.label for d in at.download_button]
-    assert len(labels) == 5 and set(labels) == {t("dash.download_csv", "zh")}
+    downloads = set()
+    for tab in EMISSIONS_TABS:  # four charts and the completeness table, one per tab, each with its CSV
+        open_tab(at, "emissions_view", tab, "zh")
+        assert not at.exception
+        assert [d.label for d in at.download_button] == [t("dash.download_csv", "zh")]
+        downloads.add(at.download_button[0].key)
+    assert len(downloads) == 5
     at = open_app("editor", "en", "costs")
     downloads = set()
     for tab in COSTS_TABS:  # one chart per tab, each with its CSV
@@ -49,8 +54,18 @@ def test_every_chart_offers_its_data_as_csv(demo_data):
     assert len(downloads) == 5
 
 
+EMISSIONS_TABS = ("dash.tab.by_installation", "dash.tab.by_good", "dash.tab.see", "dash.tab.default_share",
+                  "dash.tab.completeness")
 COSTS_TABS = ("dash.tab.by_customer", "dash.tab.by_good", "dash.tab.by_quarter", "dash.tab.forecast",
               "dash.tab.savings")
+
+
+def test_emissions_page_draws_only_the_chosen_tab(demo_data):
+    at = open_app("owner", "en", "emissions")
+    assert [tab.label for tab in at.tabs] == [t(k, "en") for k in EMISSIONS_TABS]
+    assert len(at.get("plotly_chart")) == 1
+    open_tab(at, "emissions_view", "dash.tab.completeness")
+    assert len(at.get("plotly_chart")) == 0 and len(at.dataframe) == 1
 
 
 def test_costs_page_draws_only_the_chosen_tab(demo_data):
