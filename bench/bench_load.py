@@ -5,7 +5,10 @@ precursors) for `--seconds`, timing each visit from the click on its sidebar lin
 bench/bench_browser_pages.py does). Prints p50/p95 page times and the errors: an exception box on the page, a failed
 load, a visit not settled within `--timeout` seconds. Target: 0 errors and p95 < 2 s.
 
-    PYTHONPATH=. .venv/bin/python bench/bench_load.py [--sessions 20] [--seconds 120] [--db NAME]
+    PYTHONPATH=. .venv/bin/python bench/bench_load.py [--sessions 20] [--seconds 120] [--warm-up] [--db NAME]
+
+Without --warm-up the app process starts cold (no result cached): the first visitors compute every client's
+periods while the others arrive. With it, one consultant opens the portfolio first (all 50 clients computed once).
 
 Sessions: most are the demo consultant, each acting in another of the 50 consultant-scale organizations (picked in
 the sidebar); the others are the demo owner, editor and viewer in Demo Steel. The database is prepared as in
@@ -122,7 +125,22 @@ async def session(n: int, browser, url: str, role: str, org: str | None, deadlin
     await context.close()
 
 
-async def run(url: str, sessions: int, seconds: float, timeout_s: float) -> tuple[dict, Counter, list[str], float]:
+async def warm_up(browser, url: str, timeout_ms: int) -> float:
+    """One consultant opens the portfolio (every client's periods computed once, cached in the app process)."""
+    context = await browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
+    await context.add_init_script(f"({_OBSERVER})()")
+    page = await context.new_page()
+    t = time.monotonic()
+    await sign_in(page, url, "consultant", timeout_ms)
+    seconds, error = await visit(page, "portfolio", max(timeout_ms, 300_000))
+    await context.close()
+    if error:
+        raise RuntimeError(f"warm-up failed: {error}")
+    return time.monotonic() - t
+
+
+async def run(url: str, sessions: int, seconds: float, timeout_s: float,
+              warm: bool = False) -> tuple[dict, Counter, list[str], float]:
     from playwright.async_api import async_playwright
 
     times: dict[str, list[float]] = defaultdict(list)
@@ -131,6 +149,8 @@ async def run(url: str, sessions: int, seconds: float, timeout_s: float) -> tupl
     people = [OTHERS[k] if k < len(OTHERS) and sessions > 3 else "consultant" for k in range(sessions)]
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        if warm:
+            print(f"warm-up: the portfolio of the 50 clients computed in {await warm_up(browser, url, 60_000):.1f} s")
         started = time.monotonic()
         # sign-ins are spread over the first seconds (people do not all arrive in the same instant); the clock of
         # the cycle starts for everyone at once after that
@@ -155,11 +175,14 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120.0, help="how long every session cycles over the pages")
     ap.add_argument("--timeout", type=float, default=30.0, help="a visit not settled by then is an error (s)")
     ap.add_argument("--db", default=DEFAULT_DB)
+    ap.add_argument("--warm-up", action="store_true",
+                    help="first compute every client's results once (steady state rather than a cold start)")
     args = ap.parse_args()
     extra, data_dir = prepare_database(args.db)
     app = start_app(extra, data_dir, "streamlit-load.log")
     try:
-        times, errors, log, elapsed = asyncio.run(run(app.url, args.sessions, args.seconds, args.timeout))
+        times, errors, log, elapsed = asyncio.run(run(app.url, args.sessions, args.seconds, args.timeout,
+                                                        args.warm_up))
     finally:
         app.stop()
     every = [x for xs in times.values() for x in xs]
