@@ -85,6 +85,23 @@ def download(table: Table, name: str, key: str, label: str = "dash.download_csv"
                        file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", key=key)
 
 
+def chart_tabs(key: str, views: Sequence[tuple[str, Callable[[], None]]]) -> None:
+    """One tab per view (label message key, drawing function); only the chosen tab's view runs and is sent.
+
+    Drawing a Plotly chart costs the browser far more than the server (~0.15 s a chart in headless Chromium on
+    2 cores, against ~10 ms to serialise it), so a page with five charts spent most of a second drawing four
+    that nobody was looking at (bench/bench_browser_pages.py). Lazy tabs (`on_change="rerun"`) draw one; the
+    choice is kept in the session under `key` (its label, so a language switch falls back to the first)."""
+    labels = [tr(title) for title, _ in views]
+    if st.session_state.get(key) not in (None, *labels):
+        del st.session_state[key]  # a label of the other language: start from the first tab
+    tabs = st.tabs(labels, key=key, on_change="rerun")
+    for tab, (_title, draw) in zip(tabs, views, strict=True):
+        if tab.open:
+            with tab:
+                draw()
+
+
 def chart(table: Table, name: str, title_key: str, draw: Callable[[pd.DataFrame], object]) -> None:
     """A titled Plotly chart of the table, or a note when it is empty; and its CSV download."""
     st.subheader(tr(title_key))

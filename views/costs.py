@@ -7,7 +7,7 @@ import streamlit as st
 from core.dashboards import DEFAULT_PRICE_PATHS, PATHS, costs_dashboard, filter_options
 from core.errors import DomainError, ValidationFailed
 from core.numbers.display import shown
-from ui.dashboards import AXIS_NUMBERS, bars, chart, table, url_filters
+from ui.dashboards import AXIS_NUMBERS, bars, chart, chart_tabs, table, url_filters
 from ui.navigation import guard
 from ui.state import context, tr
 
@@ -54,14 +54,13 @@ c1.metric(tr("carbon_price.kpi_deduction"), f"EUR {shown(dash.deduction_eur, 'eu
           help=tr("carbon_price.kpi_deduction_help", certificates=shown(dash.deduction_certificates, "tco2e")))
 
 cost, certs = tr("dash.col.cost_eur"), tr("dash.col.certificates")
-chart(dash.by_customer, "costs_by_customer", "dash.chart.by_customer",
-      lambda df: bars(df, tr("dash.col.customer"), cost))
-chart(dash.by_good, "costs_by_good", "dash.chart.cost_by_good",
-      lambda df: bars(df, tr("dash.col.cn_code"), cost))
-chart(dash.by_quarter, "costs_by_quarter", "dash.chart.by_quarter",
-      lambda df: bars(df, tr("dash.col.quarter"), [certs, tr("dash.col.unpriced_certificates")], barmode="group",
-                      y_title=certs))
-st.caption(tr("dash.unpriced_note"))
+
+
+def _by_quarter() -> None:
+    chart(dash.by_quarter, "costs_by_quarter", "dash.chart.by_quarter",
+          lambda df: bars(df, tr("dash.col.quarter"), [certs, tr("dash.col.unpriced_certificates")],
+                          barmode="group", y_title=certs))
+    st.caption(tr("dash.unpriced_note"))
 
 
 def _forecast(df):
@@ -79,10 +78,26 @@ def _forecast(df):
     return fig
 
 
-chart(dash.forecast, "forecast", "dash.chart.forecast", _forecast)
-st.caption(tr("dash.phase_in_source", source=dash.cbam_factor_source))
-chart(dash.savings, "actual_vs_default", "dash.chart.savings",
-      lambda df: bars(df, tr("dash.col.cn_code"), [tr("dash.col.cost_actual_eur"), tr("dash.col.cost_default_eur")],
-                      barmode="group", y_title=cost))
-if dash.savings.rows:
-    table(dash.savings)
+def _forecast_view() -> None:
+    chart(dash.forecast, "forecast", "dash.chart.forecast", _forecast)
+    st.caption(tr("dash.phase_in_source", source=dash.cbam_factor_source))
+
+
+def _savings() -> None:
+    chart(dash.savings, "actual_vs_default", "dash.chart.savings",
+          lambda df: bars(df, tr("dash.col.cn_code"), [tr("dash.col.cost_actual_eur"), tr("dash.col.cost_default_eur")],
+                          barmode="group", y_title=cost))
+    if dash.savings.rows:
+        table(dash.savings)
+
+
+# one chart at a time: the browser draws only the chosen tab's (ui/dashboards.py, chart_tabs)
+chart_tabs("costs_view", [
+    ("dash.tab.by_customer", lambda: chart(dash.by_customer, "costs_by_customer", "dash.chart.by_customer",
+                                             lambda df: bars(df, tr("dash.col.customer"), cost))),
+    ("dash.tab.by_good", lambda: chart(dash.by_good, "costs_by_good", "dash.chart.cost_by_good",
+                                              lambda df: bars(df, tr("dash.col.cn_code"), cost))),
+    ("dash.tab.by_quarter", _by_quarter),
+    ("dash.tab.forecast", _forecast_view),
+    ("dash.tab.savings", _savings),
+])

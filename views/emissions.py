@@ -5,7 +5,7 @@ import streamlit as st
 from core.dashboards import emissions_dashboard, filter_options
 from core.dashboards.emissions import SEE_CHART
 from core.numbers.display import shown
-from ui.dashboards import bars, chart, download, table, url_filters
+from ui.dashboards import bars, chart, chart_tabs, download, table, url_filters
 from ui.navigation import guard
 from ui.state import context, tr
 
@@ -26,10 +26,6 @@ if dash.electricity_mwh:  # electricity is shipped in MWh, never added to the to
 
 ee, q, inst, good = (tr("dash.col.embedded_emissions"), tr("dash.col.quarter"), tr("dash.col.installation"),
                      tr("dash.col.cn_code"))
-chart(dash.by_installation, "emissions_by_installation", "dash.chart.by_installation",
-      lambda df: bars(df, q, ee, color=inst))
-chart(dash.by_good, "emissions_by_good", "dash.chart.by_good",
-      lambda df: bars(df, q, ee, color=good))
 
 
 def _see(df):
@@ -38,14 +34,29 @@ def _see(df):
     return bars(labelled, tr("dash.col.good"), cols, barmode="group", y_title=tr("dash.col.see"))
 
 
-chart(dash.see, "see_vs_default", "dash.chart.see", _see)
-st.caption(tr("dash.see_note"))
-chart(dash.default_share_by_period, "default_share", "dash.chart.default_share",
-      lambda df: bars(df, inst, [tr("dash.col.actual_t"), tr("dash.col.default_t")], y_title=tr("dash.col.quantity")))
+def _see_view() -> None:
+    chart(dash.see, "see_vs_default", "dash.chart.see", _see)
+    st.caption(tr("dash.see_note"))
 
-st.subheader(tr("dash.chart.completeness"))
-if dash.completeness.rows:
-    table(dash.completeness)
-    download(dash.completeness, "completeness", key="csv_completeness")
-else:
-    st.info(tr("dash.no_data"), icon=":material/info:")
+
+def _completeness() -> None:
+    st.subheader(tr("dash.chart.completeness"))
+    if dash.completeness.rows:
+        table(dash.completeness)
+        download(dash.completeness, "completeness", key="csv_completeness")
+    else:
+        st.info(tr("dash.no_data"), icon=":material/info:")
+
+
+# one chart at a time: the browser draws only the chosen tab's (ui/dashboards.py, chart_tabs)
+chart_tabs("emissions_view", [
+    ("dash.tab.by_installation", lambda: chart(dash.by_installation, "emissions_by_installation",
+                                               "dash.chart.by_installation", lambda df: bars(df, q, ee, color=inst))),
+    ("dash.tab.by_good", lambda: chart(dash.by_good, "emissions_by_good", "dash.chart.by_good",
+                                       lambda df: bars(df, q, ee, color=good))),
+    ("dash.tab.see", _see_view),
+    ("dash.tab.default_share", lambda: chart(
+        dash.default_share_by_period, "default_share", "dash.chart.default_share",
+        lambda df: bars(df, inst, [tr("dash.col.actual_t"), tr("dash.col.default_t")], y_title=tr("dash.col.quantity")))),
+    ("dash.tab.completeness", _completeness),
+])

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from core.demo import seed_demo
+from core.i18n import t
 from core.settings import get_settings
 from db.migrate import upgrade
 from db.session import get_engine, make_engine
@@ -66,6 +67,12 @@ def open_app(role: str | None, lang: str = "en", page: str | None = None) -> App
         at.switch_page(str(Path(APP).parent / "views" / f"{page}.py"))
         at.run()
     return at
+
+
+def open_tab(at: AppTest, key: str, label_key: str, lang: str = "en") -> AppTest:
+    """Choose a tab of a lazy `st.tabs` (ui/dashboards.py `chart_tabs`): only that tab's content runs."""
+    at.session_state[key] = t(label_key, lang)
+    return at.run()
 
 
 def visible_texts(at: AppTest) -> list[str]:

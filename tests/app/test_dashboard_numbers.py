@@ -10,7 +10,7 @@ import pytest
 from core.dashboards.emissions import COLUMN_UNITS
 from core.i18n import t
 from core.numbers.display import DECIMALS, printf, shown
-from tests.app.conftest import open_app
+from tests.app.conftest import open_app, open_tab
 
 GROUPED = r"-?\d{1,3}(,\d{3})*"
 
@@ -41,6 +41,8 @@ def test_metrics_carry_separators_and_the_units_precision(demo_data, page, metri
 @pytest.mark.parametrize("page", ["emissions", "costs"])
 def test_dashboard_tables_format_every_figure_column(demo_data, page):
     at = open_app("owner", "en", page)
+    # each page's table is under its own tab
+    open_tab(at, f"{page}_view", "dash.tab.savings" if page == "costs" else "dash.tab.completeness")
     assert at.dataframe, "the page shows a table"
     checked = 0
     for df in at.dataframe:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from core.i18n import t
-from tests.app.conftest import APP, open_app
+from tests.app.conftest import APP, open_app, open_tab
 
 PAGE = str(Path(APP).parent / "views")
 
@@ -37,10 +37,50 @@ def test_a_shared_link_opens_the_same_view(demo_data):
 
 def test_every_chart_offers_its_data_as_csv(demo_data):
     at = open_app("viewer", "zh", "emissions")
-    labels = [d.label for d in at.download_button]
-    assert len(labels) == 5 and set(labels) == {t("dash.download_csv", "zh")}
+    downloads = set()
+    for tab in EMISSIONS_TABS:  # four charts and the completeness table, one per tab, each with its CSV
+        open_tab(at, "emissions_view", tab, "zh")
+        assert not at.exception
+        assert [d.label for d in at.download_button] == [t("dash.download_csv", "zh")]
+        downloads.add(at.download_button[0].key)
+    assert len(downloads) == 5
     at = open_app("editor", "en", "costs")
-    assert len(at.download_button) == 5 and not at.exception
+    downloads = set()
+    for tab in COSTS_TABS:  # one chart per tab, each with its CSV
+        open_tab(at, "costs_view", tab)
+        assert not at.exception
+        assert len(at.download_button) == 1 and at.download_button[0].label == t("dash.download_csv", "en")
+        downloads.add(at.download_button[0].key)
+    assert len(downloads) == 5
+
+
+EMISSIONS_TABS = ("dash.tab.by_installation", "dash.tab.by_good", "dash.tab.see", "dash.tab.default_share",
+                  "dash.tab.completeness")
+COSTS_TABS = ("dash.tab.by_customer", "dash.tab.by_good", "dash.tab.by_quarter", "dash.tab.forecast",
+              "dash.tab.savings")
+
+
+def test_emissions_page_draws_only_the_chosen_tab(demo_data):
+    at = open_app("owner", "en", "emissions")
+    assert [tab.label for tab in at.tabs] == [t(k, "en") for k in EMISSIONS_TABS]
+    assert len(at.get("plotly_chart")) == 1
+    open_tab(at, "emissions_view", "dash.tab.completeness")
+    assert len(at.get("plotly_chart")) == 0 and len(at.dataframe) == 1
+
+
+def test_costs_page_draws_only_the_chosen_tab(demo_data):
+    """The browser draws one chart per visit, not five (bench/bench_browser_pages.py): the other tabs' charts are
+    neither computed into figures nor sent; choosing a tab shows its own."""
+    at = open_app("owner", "en", "costs")
+    assert [tab.label for tab in at.tabs] == [t(k, "en") for k in COSTS_TABS]
+    assert len(at.get("plotly_chart")) == 1
+    assert [s.value for s in at.subheader][-1] == t("dash.chart.by_customer", "en")
+    open_tab(at, "costs_view", "dash.tab.forecast")
+    assert len(at.get("plotly_chart")) == 1
+    assert [s.value for s in at.subheader][-1] == t("dash.chart.forecast", "en")
+    at.session_state["lang"] = "zh"  # the chosen label is English: the Chinese page starts from the first tab
+    at.run()
+    assert not at.exception and [s.value for s in at.subheader][-1] == t("dash.chart.by_customer", "zh")
 
 
 def test_portfolio_lists_member_organizations_and_opens_one(demo_data):
@@ -108,6 +148,8 @@ def test_audit_log_counts_its_events_once_per_render(demo_data):
 def test_legal_notes_read_in_the_ui_language(demo_data, page, note, source):
     for lang in ("zh", "en"):
         at = open_app("owner", lang, page)
+        if page == "costs":  # the phase-in source is noted under the forecast
+            open_tab(at, "costs_view", "dash.tab.forecast", lang)
         assert not at.exception
         captions = [c.value for c in at.caption]
         assert t(note, lang, source=t(source, lang)) in captions

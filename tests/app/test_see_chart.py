@@ -7,7 +7,7 @@ import json
 import pytest
 
 from core.i18n import t
-from tests.app.conftest import open_app
+from tests.app.conftest import open_app, open_tab
 
 
 def _see_figure(at) -> dict:
@@ -32,6 +32,7 @@ def test_the_see_chart_shows_what_counts_on_both_sides(demo_data):
         s.execute(update(ProductionProcess).values(electricity_consumed_mwh=5000.0, electricity_ef=0.6))
     CACHE.clear()
     at = open_app("owner", "en", "emissions")
+    open_tab(at, "emissions_view", "dash.tab.see")
     assert not at.exception
     spec = _see_figure(at)
     names = [tr["name"] for tr in spec["data"]]
