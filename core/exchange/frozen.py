@@ -100,7 +100,11 @@ class Frozen:
 
 
 def _fields(cls, data: dict[str, Any]) -> dict[str, Any]:
-    return {f: data[f] for f in cls.__dataclass_fields__ if f in data and f != "id"}
+    """The snapshot's values of the class's fields; a text field frozen as null (a row written outside the services,
+    e.g. bulk-loaded) reads as the empty text it means, so the export asks for it rather than failing."""
+    specs = cls.__dataclass_fields__
+    return {f: "" if data[f] is None and specs[f].default == "" else data[f]
+            for f in specs if f in data and f != "id"}
 
 
 def frozen_details(period: ReportingPeriod, scenario: dict[str, Any]) -> tuple[

@@ -168,3 +168,18 @@ def test_the_snapshot_carries_customers_and_each_shipments_customer(engine):
     assert {c.eori for c in frozen.customers.values()} == {"DE123456789012345", "NL123456789"}
     assert all(s.customer_id == team.customer.id for s in frozen.shipments)
     assert frozen.organization.signatory_name == "Jonas Weber" and frozen.installation.city == "Fuzhou"
+
+
+def test_a_text_frozen_as_null_reads_as_empty_and_the_report_asks_for_it():
+    """Rows bulk-loaded outside the services (the consultant-scale seed) froze null registry addresses; the exports
+    page crashed on them. Read back, they are empty texts: the report's problems name them, nothing fails."""
+    import uuid as _uuid
+
+    from core.exchange.frozen import FrozenCustomer, FrozenOrganization, _fields
+
+    raw = {"id": str(_uuid.uuid4()), "name": "Importer GmbH", "eori": "DE123456789012345", "country": "DE",
+           "city": None, "street": None, "postcode": None, "representative_eori": None}
+    c = FrozenCustomer(id=_uuid.UUID(raw["id"]), **_fields(FrozenCustomer, raw))
+    assert (c.city, c.street, c.postcode, c.representative_eori) == ("", "", "", "")
+    o = FrozenOrganization(**_fields(FrozenOrganization, {"name_en": "Mill", "eori": None, "city": None}))
+    assert o.eori is None and o.city == ""  # an optional id stays absent; a text is empty
