@@ -14,8 +14,8 @@ from sqlmodel import select
 from core.errors import NotFound, ValidationFailed
 from core.exchange.workbook.run import CHUNK, Run
 from core.records import changed_meanwhile
-from core.reporting import shipments as shipment_service
-from core.reporting.shipments import ShipmentData
+from core.reporting.shipments import ShipmentData, check_shipment
+from core.validation.text import check_changes
 from db.reporting_models import Shipment
 
 _PG_TYPES = {"id": "uuid", "org_id": "uuid", "period_id": "uuid", "customer_id": "uuid", "process_id": "uuid",
@@ -43,6 +43,7 @@ class ShipmentSheet(Run):
         pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
         inserts: list[dict[str, Any]] = []
         seen: dict[tuple[str, int], int] = {}
+        cn_errors: dict[str, Any] = {}
         for n, v in self.rows(sd):
             if v["line"] is not None and self.duplicate(sd, seen, (v["order_reference"], v["line"]), n, "line"):
                 continue
@@ -73,8 +74,9 @@ class ShipmentSheet(Run):
                 matched.add(pool[content].pop())
                 self.result.unchanged[sd.sheet.key] += 1
                 continue
-            try:
-                shipment_service._validate(self.ctx, self.period, data)
+            try:  # the service's rules on the customer and process read above: no query per row
+                check_changes(Shipment, dict(data))
+                check_shipment(self.ctx.tenant, self.period, data, customer, proc, cn_errors=cn_errors)
             except ValidationFailed as e:
                 self.refused(sd, n, e)
                 continue
