@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import operator
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -71,14 +72,27 @@ def _floats(column) -> list[str]:
     return texts
 
 
-def _texts(column: tuple) -> list[str] | tuple:
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in _QUOTE_CHARS) else text
+
+
+def _column(column: tuple) -> list[str] | tuple:
+    """One column's cells as the csv module writes `cell` of each: converted, and quoted where needed."""
     kinds = set(map(type, column))
     kind = next(iter(kinds)) if len(kinds) == 1 else None
     if kind is str:
-        joined = "\n" + "\n".join(column)
-        if any(p in joined for p in _FORMULA_AFTER_NEWLINE):
-            return [neutralise(v) for v in column]
-        return column
+        distinct = set(column)
+        formula = any(p in "\n" + "\n".join(distinct) for p in _FORMULA_AFTER_NEWLINE)
+        quotes = any(c in "".join(distinct) for c in _QUOTE_CHARS)
+        if not formula and not quotes:
+            return column
+        if not quotes:  # a few cells to neutralise (an order reference "=PO-1"), nothing to quote
+            return ["'" + v if v.startswith(FORMULA_PREFIXES) else v for v in column]
+        if len(distinct) * 4 < len(column):
+            text = {v: _quote(neutralise(v)) for v in distinct}
+            return list(map(text.__getitem__, column))
+        return [_quote(neutralise(v)) for v in column]
+    # numbers and dates: their text never holds a character the csv module quotes
     if kind in _SAME_TEXT:
         distinct = set(column)
         if len(distinct) * 4 < len(column):  # few values, many times (dates, quarters, a price)
@@ -88,14 +102,9 @@ def _texts(column: tuple) -> list[str] | tuple:
             return _floats(column)
     if kind is int or kind is Decimal:  # `cell` writes them with str, which runs in C
         return list(map(str, column))
-    return [cell(v) for v in column]
-
-
-def _quoted(column: list[str] | tuple) -> list[str] | tuple:
-    joined = "".join(column)
-    if not any(c in joined for c in _QUOTE_CHARS):
-        return column
-    return ['"' + v.replace('"', '""') + '"' if any(c in v for c in _QUOTE_CHARS) else v for v in column]
+    if kind is datetime:
+        return list(map(datetime.isoformat, column))
+    return [_quote(cell(v)) for v in column]
 
 
 def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -104,7 +113,8 @@ def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     writer.writerow([cell(h) for h in header])
     if len(set(map(len, rows))) == 1 and len(rows[0]) > 1:
         # rows of one width: converted and quoted column by column (as the csv module quotes), joined in C
-        columns = [_quoted(_texts(c)) for c in zip(*rows, strict=True)]
+        # (itemgetter, not zip(*rows): that makes an iterator per row, and the garbage collector sweeps them all)
+        columns = [_column(tuple(map(operator.itemgetter(i), rows))) for i in range(len(rows[0]))]
         out.write("\r\n".join(map(",".join, zip(*columns, strict=True))))
         out.write("\r\n")
     else:

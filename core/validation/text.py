@@ -117,16 +117,31 @@ def check_record(obj: Any, only: set[str] | None = None) -> None:
         raise ValidationFailed(errors)
 
 
+_TEXT_LIMITS: dict[Any, dict[str, int]] = {}
+
+
+def _text_limits(table) -> dict[str, int]:
+    """Column name → the length limit of its text, for the columns of `table` this rule checks (read once per
+    table: an import checks 200,000 rows)."""
+    limits = _TEXT_LIMITS.get(table)
+    if limits is None:
+        limits = _TEXT_LIMITS[table] = {
+            c.key: limit_for(c.key, _column_length(c)) for c in table.columns
+            if (table.name, c.key) not in MACHINE_COLUMNS}
+    return limits
+
+
 def check_changes(model: type, changes: dict[str, Any]) -> None:
     """Refuse an update whose new text values break the rule."""
     table = getattr(model, "__table__", None)
     if table is None:
         return
+    limits = _text_limits(table)
     errors = {}
     for name, value in changes.items():
-        if not isinstance(value, str) or name not in table.columns or (table.name, name) in MACHINE_COLUMNS:
+        if not isinstance(value, str) or name not in limits:
             continue
-        err = text_problem(value, field=name, max_length=limit_for(name, _column_length(table.columns[name])))
+        err = text_problem(value, field=name, max_length=limits[name])
         if err:
             errors[name] = err
     if errors:
