@@ -75,7 +75,7 @@ class ShipmentSheet(Run):
                 self.result.unchanged[sd.sheet.key] += 1
                 continue
             try:  # the service's rules on the customer and process read above: no query per row
-                check_changes(Shipment, dict(data))
+                check_changes(Shipment, data.__dict__)  # its fields (what dict(data) gives), not copied
                 check_shipment(self.ctx.tenant, self.period, data, customer, proc, cn_errors=cn_errors)
             except ValidationFailed as e:
                 self.refused(sd, n, e)
@@ -106,27 +106,31 @@ class ShipmentSheet(Run):
         stamp = dict(self.stamp(), period_id=self.period.id, version=1)
         # created_at a microsecond apart keeps the sheet's order for everything that lists by creation time
         first, self.inserted = stamp.pop("created_at"), self.inserted + len(rows)
-        base = self.inserted - len(rows)
-        records = [dict(v, id=uuid.uuid4(), created_at=first + timedelta(microseconds=base + k), **stamp)
-                   for k, v in enumerate(rows)]
+        base, n = self.inserted - len(rows), len(rows)
+        # column by column: the sheet's values, fresh ids and creation times; the stamp is one value for all rows
+        columns: dict[str, list[Any]] = {
+            "id": [uuid.uuid4() for _ in range(n)],
+            "created_at": [first + timedelta(microseconds=base + k) for k in range(n)],
+            **{c: [v[c] for v in rows] for c in rows[0]}, **{c: [value] for c, value in stamp.items()}}
+        assert set(columns) == set(_PG_TYPES), "the shipment table changed: update the import's columns"
         connection = self.ctx.session.connection()
         if connection.dialect.name == "postgresql":
             # one INSERT … SELECT FROM unnest(arrays) per chunk: the server parses and plans it once, where an
             # executemany sends (and, without prepared statements behind the pooler, plans) one INSERT per row
             # (arrays sent in binary: psycopg's text format escapes every element with a regex)
             with connection.connection.driver_connection.cursor(binary=True) as cursor:
-                cursor.execute(_UNNEST, {c: [r[c] for r in records] for c in _PG_TYPES})
+                cursor.execute(_UNNEST, {c: v * n if c in stamp else v for c, v in columns.items()})
         else:
             # one executemany of the compiled INSERT, each column's values through its type's own bind processor
-            # (what SQLAlchemy does per row, done per column: its per-row parameter building was half the time)
+            # (what SQLAlchemy does for every row, done once per column, and once for a stamp value)
             table = Shipment.__table__
             compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(_PG_TYPES))
-            columns = []
+            values = []
             for name in compiled.positiontup:
-                values = [r[name] for r in records]
                 process = table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-                columns.append(list(map(process, values)) if process else values)
-            connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
+                column = list(map(process, columns[name])) if process else columns[name]
+                values.append(column * n if name in stamp else column)
+            connection.exec_driver_sql(compiled.string, list(zip(*values, strict=True)))
 
     def change_shipment(self, old: tuple, values: dict[str, Any]) -> None:
         result = self.ctx.session.execute(update(Shipment).where(
