@@ -31,8 +31,18 @@ SQLITE_CACHE_KIB = 65536  # the page cache while 200,000 rows go into a table wi
 
 
 class ShipmentSheet(Run):
+    pipeline: Any = False  # PostgreSQL: None until the first chunk opens it, then the open pipeline; False: none
     def import_shipments(self) -> None:
         connection = self.ctx.session.connection()
+        if connection.dialect.name == "postgresql":
+            # the chunks' INSERTs go out in pipeline mode: the server writes one chunk (indexes, foreign keys) while
+            # the next is read and checked; the pipeline ends (and reports any error) before anything else is sent
+            self.pipeline = None
+            try:
+                self._import_shipments()
+            finally:
+                self.end_pipeline()
+            return
         if connection.dialect.name != "sqlite":
             self._import_shipments()
             return
@@ -104,6 +114,7 @@ class ShipmentSheet(Run):
                 if len(inserts) >= CHUNK:
                     self.insert_shipments(inserts)
                     inserts = []
+        self.end_pipeline()
         for ref, rows in pending.items():
             free = [r for r in by_ref.get(ref, ()) if r[0] not in matched]
             for values, old in zip(rows, free, strict=False):
@@ -134,7 +145,11 @@ class ShipmentSheet(Run):
             # one INSERT … SELECT FROM unnest(arrays) per chunk: the server parses and plans it once, where an
             # executemany sends (and, without prepared statements behind the pooler, plans) one INSERT per row
             # (arrays sent in binary: psycopg's text format escapes every element with a regex)
-            with connection.connection.driver_connection.cursor(binary=True) as cursor:
+            raw = connection.connection.driver_connection
+            if self.pipeline is None:  # within the sheet's rows: pipelined
+                self.pipeline = raw.pipeline()
+                self.pipeline.__enter__()
+            with raw.cursor(binary=True) as cursor:
                 cursor.execute(_UNNEST, {c: v * n if c in stamp else v for c, v in columns.items()})
         else:
             # one executemany of the compiled INSERT, each column's values through its type's own bind processor
@@ -147,6 +162,12 @@ class ShipmentSheet(Run):
                 column = list(map(process, columns[name])) if process else columns[name]
                 values.append(column * n if name in stamp else column)
             connection.exec_driver_sql(compiled.string, list(zip(*values, strict=True)))
+
+    def end_pipeline(self) -> None:
+        """Wait for the pipelined INSERTs (raising the first error); later statements run one at a time again."""
+        pipeline, self.pipeline = self.pipeline, False
+        if pipeline:
+            pipeline.__exit__(None, None, None)
 
     def change_shipment(self, old: tuple, values: dict[str, Any]) -> None:
         result = self.ctx.session.execute(update(Shipment).where(
