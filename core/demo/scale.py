@@ -3,15 +3,18 @@
 
 The rows are built in memory from the worked examples (steel, aluminium, cement; each installation's volumes and
 intensities varied) and written in bulk: executemany on SQLite, COPY on PostgreSQL. Audit events form a valid hash
-chain per organization, hashed (keyed) exactly as `core.audit.compute_hash` does (the verifier checks them).
+chain per organization, hashed (keyed) exactly as `core.audit.compute_hash` does (the verifier checks them), in
+worker processes while the other tables are written (core/demo/scale_audit.py).
 Run it with the owner connection: the rows of 50 organizations are written in one go, not one session each.
 """
 from __future__ import annotations
 
 import json
+import operator
 import random
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,14 +23,13 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection, Engine
 
-from core.audit.service import GENESIS, HASH_VERSION, _iso, hash_body
 from core.clock import Clock, SystemClock
+from core.demo.scale_audit import AuditChains, audit_rows, plan_chains
 from core.demo.seed import DEMO_USERS, _login
 from core.reporting.common import APPROVED, CHANGES_REQUESTED, DRAFT, IN_REVIEW, SUBMITTED, reference
 from core.reporting.export_details import SECTION as DETAILS_SECTION
 from core.reporting.export_details import details_section
 from core.reporting.scenario import FORMAT, canonical_json, content_hash
-from core.settings import get_settings
 from db.models import AuditEvent, Installation, Membership, Organization
 from db.reporting_models import (
     Customer,
@@ -40,6 +42,8 @@ from db.reporting_models import (
     SourceStream,
 )
 from db.session import Scope, scoped_session
+
+__all__ = ["CONSULTANT_SCALE", "OWNER", "SCALE_PREFIX", "ScaleSize", "audit_rows", "seed_scale"]
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = ("steel_2026.json", "aluminium_2026.json", "cement_2026.json")  # the worked examples (domain ref §8)
@@ -325,39 +329,6 @@ class _Builder:
         }
 
 
-def audit_rows(events: dict[uuid.UUID, list[tuple]], total: int, t0: datetime,
-               rng: random.Random) -> list[dict[str, Any]]:
-    """Each organization's chain: its creation events, then corrections of shipments until the total is reached;
-    hashed in bulk with `core.audit.hash_body` over exactly the body `core.audit.compute_hash` hashes."""
-    orgs = list(events)
-    quota = [total // len(orgs) + (1 if n < total % len(orgs) else 0) for n in range(len(orgs))]
-    out: list[dict[str, Any]] = []
-    span = timedelta(days=320).total_seconds()
-    key = get_settings().effective_audit_key
-    for org_id, q in zip(orgs, quota, strict=True):
-        base = events[org_id][:q]
-        shipments = [e for e in events[org_id] if e[2] == "shipment"] or events[org_id]
-        while len(base) < q:
-            actor, _a, entity, eid, _b, after = shipments[rng.randrange(len(shipments))]
-            old = (after or {}).get("quantity", 1.0)
-            base.append((actor, "shipment.updated" if entity == "shipment" else "organization.updated", entity, eid,
-                         {"quantity": old}, {"quantity": round(old * rng.uniform(0.9, 1.1), 2)}))
-        chain, org = f"org:{org_id}", str(org_id)
-        prev = GENESIS
-        step = span / max(1, len(base))
-        for seq, (actor, action, entity, eid, before, after) in enumerate(base, start=1):
-            at = t0 + timedelta(seconds=seq * step)
-            body = {"chain": chain, "seq": seq, "org_id": org, "actor_id": str(actor), "action": action,
-                    "entity": entity, "entity_id": eid, "before": before, "after": after, "at": _iso(at),
-                    "prev_hash": prev}
-            digest = hash_body(body, HASH_VERSION, key)
-            out.append({"chain": chain, "seq": seq, "org_id": org_id, "actor_id": actor, "action": action,
-                        "entity": entity, "entity_id": eid, "before": before, "after": after, "at": at,
-                        "prev_hash": prev, "hash": digest, "hash_version": HASH_VERSION})
-            prev = digest
-    return out
-
-
 ORDER = (("organization", Organization), ("membership", Membership), ("installation", Installation),
          ("customer", Customer), ("reporting_period", ReportingPeriod), ("purchased_precursor", PurchasedPrecursor),
          ("production_process", ProductionProcess), ("source_stream", SourceStream), ("process_input", ProcessInput),
@@ -366,42 +337,66 @@ COPY_TABLES = ("shipment", "audit_event")
 BATCH = 20_000
 
 
-def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL COPY through psycopg: the fastest bulk path (JSON columns as their text)."""
-    cols = [c.name for c in table.columns if c.name in rows[0]]
-    json_cols = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
+def _copy(conn: Connection, table: Table, chunks: Iterable[list[dict[str, Any]]]) -> int:
+    """PostgreSQL binary COPY through psycopg: each value dumped by its column's own type (read from the catalog),
+    in C, and nothing for the server to parse (the text format cost a third of a full-scale seed)."""
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as cp:
-        for r in rows:
-            cp.write_row([json.dumps(r[c]) if c in json_cols and r[c] is not None else r[c] for c in cols])
+    written = 0
+    with raw.cursor() as cur:
+        oids = dict(cur.execute("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+                                "AND attnum > 0 AND NOT attisdropped", [table.name]).fetchall())
+        cols: list[str] = []
+        copy = None
+        try:
+            for rows in chunks:
+                if copy is None:
+                    cols = [c.name for c in table.columns if c.name in rows[0]]
+                    copy = cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN (FORMAT BINARY)")
+                    cp = copy.__enter__()
+                    cp.set_types([oids[c] for c in cols])  # JSON columns: psycopg dumps the dict or list itself
+                write, values = cp.write_row, operator.itemgetter(*cols)
+                for r in rows:
+                    write(values(r))
+                written += len(rows)
+        except BaseException as e:
+            if copy is not None:
+                copy.__exit__(type(e), e, e.__traceback__)
+            raise
+        if copy is not None:
+            copy.__exit__(None, None, None)
+    return written
 
 
-def _write(engine: Engine, rows: dict[str, list[dict[str, Any]]], progress: Callable[[str], None]) -> None:
+def _write(engine: Engine, rows: dict[str, list[dict[str, Any]]], audit: Iterable[list[dict[str, Any]]],
+           progress: Callable[[str], None]) -> None:
+    """Every table in order, the audit events last as their chains come in (each organization's a chunk)."""
     pg = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
         for name, model in ORDER:
-            data = rows.get(name, [])
-            if not data:
-                continue
+            chunks = audit if name == "audit_event" else [rows[name]] if rows.get(name) else []
             table = model.__table__
+            started = time.perf_counter()
             if pg and name in COPY_TABLES:
-                _copy(conn, table, data)
+                count = _copy(conn, table, chunks)
             else:
-                for i in range(0, len(data), BATCH):
-                    conn.execute(table.insert(), data[i:i + BATCH])
-            progress(f"  {name}: {len(data):,} rows")
+                count = 0
+                for data in chunks:
+                    for i in range(0, len(data), BATCH):
+                        conn.execute(table.insert(), data[i:i + BATCH])
+                    count += len(data)
+            if count:
+                progress(f"  {name}: {count:,} rows ({time.perf_counter() - started:.1f} s)")
     if pg:  # fresh statistics and visibility map, so the planner picks the covering indexes (index-only scans)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            started = time.perf_counter()
             for name, _model in ORDER:
                 conn.exec_driver_sql(f"VACUUM (ANALYZE) {name}")
-        progress("  vacuumed and analysed")
+        progress(f"  vacuumed and analysed ({time.perf_counter() - started:.1f} s)")
 
 
 def seed_scale(engine: Engine, *, policy_version: str, size: ScaleSize = CONSULTANT_SCALE,
                clock: Clock | None = None, progress: Callable[[str], None] = print, seed: int = 6) -> bool:
     """Create the consultant-scale organizations once. Returns False when they already exist."""
-    import time
-
     clock = clock or SystemClock()
     started = time.perf_counter()
     with scoped_session(Scope(), engine) as session:
@@ -417,9 +412,12 @@ def seed_scale(engine: Engine, *, policy_version: str, size: ScaleSize = CONSULT
     rng = random.Random(seed)
     b = _Builder(size, owner.id, consultant, rng)
     b.build()
-    progress(f"hashing {size.audit_events:,} audit events ({time.perf_counter() - started:.1f} s)")
-    b.rows.tables["audit_event"] = audit_rows(b.events, size.audit_events, b.t0, rng)
-    progress(f"writing ({time.perf_counter() - started:.1f} s)")
-    _write(engine, b.rows.tables, progress)
+    chains = AuditChains(plan_chains(b.events, size.audit_events, rng), b.t0)  # hashed while the rest is written
+    progress(f"writing, and hashing {chains.total:,} audit events in {chains.workers} process(es) "
+             f"({time.perf_counter() - started:.1f} s)")
+    try:
+        _write(engine, b.rows.tables, chains, progress)
+    finally:
+        chains.close()
     progress(f"done in {time.perf_counter() - started:.1f} s")
     return True

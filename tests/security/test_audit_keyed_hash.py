@@ -98,3 +98,46 @@ def test_the_consultant_scale_seed_builds_keyed_chains(engine, monkeypatch):
     monkeypatch.setenv("CBAM_AUDIT_KEY", "another key entirely, 32 characters or more")
     get_settings.cache_clear()
     assert _verify(engine).reason == "hash_mismatch"
+
+
+def test_the_seed_writes_the_same_hash_as_hash_body_on_tricky_values():
+    """`chain_hash` writes the sealed body's canonical JSON as text: equal to `hash_body` on every kind of value."""
+    import random
+    import uuid
+    from datetime import UTC, datetime
+
+    from core.audit.service import ERASED, PSEUDONYM, _iso, hash_body
+    from core.demo.scale_audit import chain_hash
+
+    key = b"k" * 32
+    values = [None, 3.3, 0.1 + 0.2, 1e-7, 2.0, 5, -0.0, True, False, float("nan"), float("inf"), 10**30,
+              "中文 \"q\" \\ \n\u2028", {"a": 1, "b": [1, None, {"z": "é"}]}, [], {}, {"quantity": 12.34},
+              {ERASED: "ab" * 32, PSEUDONYM: "p"}, {"x": {ERASED: "cd" * 32, PSEUDONYM: "p"}}]
+    rng = random.Random(7)
+    org = uuid.uuid4()
+    for seq in range(1, 400):
+        before, after = rng.choice(values), rng.choice(values)
+        at = _iso(datetime(2026, 1, 1, tzinfo=UTC))
+        body = {"chain": f"org:{org}", "seq": seq, "org_id": str(org), "actor_id": "é\"", "action": "shipment.updated",
+                "entity": "shipment", "entity_id": "x,y", "before": before, "after": after, "at": at,
+                "prev_hash": audit.GENESIS}
+        assert chain_hash(f"org:{org}", seq, str(org), "é\"", "shipment.updated", "shipment", "x,y", before, after,
+                          at, audit.GENESIS, key) == hash_body(body, audit.HASH_VERSION, key), (before, after)
+
+
+def test_the_seed_hashes_the_same_in_a_worker_process_and_in_this_one(monkeypatch):
+    import random
+    import uuid
+    from datetime import UTC, datetime
+
+    from core.demo import scale_audit
+
+    actor = uuid.uuid4()
+    events = {uuid.uuid4(): [(actor, "shipment.created", "shipment", str(uuid.uuid4()), None, {"quantity": 1.5})]
+              for _ in range(3)}
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    monkeypatch.setattr(scale_audit, "_workers", lambda chains: 1)
+    pooled = scale_audit.audit_rows({k: list(v) for k, v in events.items()}, 30, t0, random.Random(1))
+    monkeypatch.setattr(scale_audit, "_workers", lambda chains: 0)
+    inline = scale_audit.audit_rows({k: list(v) for k, v in events.items()}, 30, t0, random.Random(1))
+    assert [r["hash"] for r in pooled] == [r["hash"] for r in inline] and len(inline) == 30

@@ -6,6 +6,7 @@ Every refusal of the file as a whole is one ExchangeError with a message key; pr
 """
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -289,11 +290,14 @@ def as_date(v: Any) -> date | None:
 def basis_code(v: str | None) -> str | None:
     """A basis cell ("actual"/"default") as its code: the label in either language (实际值, "Default values") is
     read back too, so a workbook whose drop-down shows the translated labels imports unchanged."""
+    return _basis_code(v) if v else v
+
+
+@functools.lru_cache(maxsize=1024)  # a 200,000-row sheet holds a handful of distinct cells
+def _basis_code(v: str) -> str:
     from core.i18n import t  # the catalogs are loaded on first use
     from core.reporting.precursors import DATA_SOURCES
 
-    if not v:
-        return v
     for code in DATA_SOURCES:
         if v.strip().casefold() in {code, t(f"entry.basis.{code}", "en").casefold(), t(f"entry.basis.{code}", "zh"),
                                     basis_label(code).casefold()}:

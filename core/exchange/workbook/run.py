@@ -113,15 +113,14 @@ class Run:
 
     def rows(self, sd: SheetData) -> Iterator[tuple[int, dict[str, Any]]]:
         """Typed rows; cells of the wrong type become problems and their row is skipped."""
-        converters = [(c.key, sd.positions[c.key], CONVERT[c.kind]) for c in sd.sheet.columns]
-        choice_of = {c.key: c.choices for c in sd.sheet.columns}
+        converters = [(c.key, sd.positions[c.key], CONVERT[c.kind], c.choices == "data_sources")
+                      for c in sd.sheet.columns]
         for n, cells in sd.rows():
-            values, bad = {}, False
-            for key, i, convert in converters:
+            values, bad, width = {}, False, len(cells)
+            for key, i, convert, is_basis in converters:
                 try:
-                    values[key] = convert(cells[i] if i < len(cells) else "")
-                    if choice_of[key] == "data_sources":
-                        values[key] = basis_code(values[key])
+                    value = convert(cells[i] if i < width else "")
+                    values[key] = basis_code(value) if is_basis else value
                 except CellError as e:
                     self.problem(sd, n, key, e.key, **e.params)
                     bad = True

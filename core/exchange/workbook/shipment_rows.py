@@ -14,8 +14,8 @@ from sqlmodel import select
 from core.errors import NotFound, ValidationFailed
 from core.exchange.workbook.run import CHUNK, Run
 from core.records import changed_meanwhile
-from core.reporting import shipments as shipment_service
-from core.reporting.shipments import ShipmentData
+from core.reporting.shipments import ShipmentData, check_shipment
+from core.validation.text import check_changes
 from db.reporting_models import Shipment
 
 _PG_TYPES = {"id": "uuid", "org_id": "uuid", "period_id": "uuid", "customer_id": "uuid", "process_id": "uuid",
@@ -27,8 +27,34 @@ _UNNEST = (f"INSERT INTO shipment ({', '.join(_PG_TYPES)}) SELECT * FROM unnest(
            + ", ".join(f"CAST(%({c})b AS {t}[])" for c, t in _PG_TYPES.items()) + ")")
 
 
+SQLITE_CACHE_KIB = 65536  # the page cache while 200,000 rows go into a table with seven indexes (default: 2 MiB)
+
+
 class ShipmentSheet(Run):
+    pipeline: Any = False  # PostgreSQL: None until the first chunk opens it, then the open pipeline; False: none
     def import_shipments(self) -> None:
+        connection = self.ctx.session.connection()
+        if connection.dialect.name == "postgresql":
+            # the chunks' INSERTs go out in pipeline mode: the server writes one chunk (indexes, foreign keys) while
+            # the next is read and checked; the pipeline ends (and reports any error) before anything else is sent
+            self.pipeline = None
+            try:
+                self._import_shipments()
+            finally:
+                self.end_pipeline()
+            return
+        if connection.dialect.name != "sqlite":
+            self._import_shipments()
+            return
+        # SQLite: a larger page cache for this connection while the rows go in (a third faster), then as before
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        try:
+            self._import_shipments()
+        finally:
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+    def _import_shipments(self) -> None:
         sd = self.book["shipments"]
         cols = (Shipment.id, Shipment.version, Shipment.customer_id, Shipment.process_id, Shipment.cn_code,
                 Shipment.quantity, Shipment.shipped_on, Shipment.order_reference, Shipment.basis)
@@ -43,6 +69,7 @@ class ShipmentSheet(Run):
         pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
         inserts: list[dict[str, Any]] = []
         seen: dict[tuple[str, int], int] = {}
+        cn_errors: dict[str, Any] = {}
         for n, v in self.rows(sd):
             if v["line"] is not None and self.duplicate(sd, seen, (v["order_reference"], v["line"]), n, "line"):
                 continue
@@ -73,8 +100,9 @@ class ShipmentSheet(Run):
                 matched.add(pool[content].pop())
                 self.result.unchanged[sd.sheet.key] += 1
                 continue
-            try:
-                shipment_service._validate(self.ctx, self.period, data)
+            try:  # the service's rules on the customer and process read above: no query per row
+                check_changes(Shipment, data.__dict__)  # its fields (what dict(data) gives), not copied
+                check_shipment(self.ctx.tenant, self.period, data, customer, proc, cn_errors=cn_errors)
             except ValidationFailed as e:
                 self.refused(sd, n, e)
                 continue
@@ -86,6 +114,7 @@ class ShipmentSheet(Run):
                 if len(inserts) >= CHUNK:
                     self.insert_shipments(inserts)
                     inserts = []
+        self.end_pipeline()
         for ref, rows in pending.items():
             free = [r for r in by_ref.get(ref, ()) if r[0] not in matched]
             for values, old in zip(rows, free, strict=False):
@@ -104,18 +133,41 @@ class ShipmentSheet(Run):
         stamp = dict(self.stamp(), period_id=self.period.id, version=1)
         # created_at a microsecond apart keeps the sheet's order for everything that lists by creation time
         first, self.inserted = stamp.pop("created_at"), self.inserted + len(rows)
-        base = self.inserted - len(rows)
-        records = [dict(v, id=uuid.uuid4(), created_at=first + timedelta(microseconds=base + k), **stamp)
-                   for k, v in enumerate(rows)]
+        base, n = self.inserted - len(rows), len(rows)
+        # column by column: the sheet's values, fresh ids and creation times; the stamp is one value for all rows
+        columns: dict[str, list[Any]] = {
+            "id": [uuid.uuid4() for _ in range(n)],
+            "created_at": [first + timedelta(microseconds=base + k) for k in range(n)],
+            **{c: [v[c] for v in rows] for c in rows[0]}, **{c: [value] for c, value in stamp.items()}}
+        assert set(columns) == set(_PG_TYPES), "the shipment table changed: update the import's columns"
         connection = self.ctx.session.connection()
         if connection.dialect.name == "postgresql":
             # one INSERT … SELECT FROM unnest(arrays) per chunk: the server parses and plans it once, where an
             # executemany sends (and, without prepared statements behind the pooler, plans) one INSERT per row
             # (arrays sent in binary: psycopg's text format escapes every element with a regex)
-            with connection.connection.driver_connection.cursor(binary=True) as cursor:
-                cursor.execute(_UNNEST, {c: [r[c] for r in records] for c in _PG_TYPES})
+            raw = connection.connection.driver_connection
+            if self.pipeline is None:  # within the sheet's rows: pipelined
+                self.pipeline = raw.pipeline()
+                self.pipeline.__enter__()
+            with raw.cursor(binary=True) as cursor:
+                cursor.execute(_UNNEST, {c: v * n if c in stamp else v for c, v in columns.items()})
         else:
-            connection.execute(Shipment.__table__.insert(), records)
+            # one executemany of the compiled INSERT, each column's values through its type's own bind processor
+            # (what SQLAlchemy does for every row, done once per column, and once for a stamp value)
+            table = Shipment.__table__
+            compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(_PG_TYPES))
+            values = []
+            for name in compiled.positiontup:
+                process = table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+                column = list(map(process, columns[name])) if process else columns[name]
+                values.append(column * n if name in stamp else column)
+            connection.exec_driver_sql(compiled.string, list(zip(*values, strict=True)))
+
+    def end_pipeline(self) -> None:
+        """Wait for the pipelined INSERTs (raising the first error); later statements run one at a time again."""
+        pipeline, self.pipeline = self.pipeline, False
+        if pipeline:
+            pipeline.__exit__(None, None, None)
 
     def change_shipment(self, old: tuple, values: dict[str, Any]) -> None:
         result = self.ctx.session.execute(update(Shipment).where(

@@ -221,3 +221,21 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimports_unchan
     with steel.ctx() as ctx:
         result = import_workbook(ctx, steel.period.id, data)
     assert result.problems == [] and result.changes == 0 and state(steel) == before
+
+
+def test_shipments_written_in_many_chunks_are_the_same_rows(steel, monkeypatch):
+    """The shipments sheet is written in chunks (on PostgreSQL pipelined while the next rows are checked): one row
+    per chunk gives the same shipments, in the same order, as the period they came from."""
+    from core.exchange.workbook import shipment_rows
+    from core.reporting import list_shipments
+
+    monkeypatch.setattr(shipment_rows, "CHUNK", 1)
+    data = steel.workbook()
+    with steel.ctx() as ctx:
+        result = import_workbook(ctx, steel.empty.id, data)
+    assert result.problems == [] and result.written and result.created["shipments"] >= 2
+    fields = ("cn_code", "quantity", "shipped_on", "order_reference", "basis", "customer_id")
+    with steel.ctx() as ctx:
+        source = [tuple(getattr(s, f) for f in fields) for s in list_shipments(ctx, period_id=steel.period.id)]
+        copied = [tuple(getattr(s, f) for f in fields) for s in list_shipments(ctx, period_id=steel.empty.id)]
+    assert copied == source
