@@ -19,7 +19,7 @@ LOCK = "results-warm"
 def warm_cmd(org: str | None = typer.Option(None, "--org", metavar="ORG_ID", help="Only this organization."),
              as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON.")) -> None:
     """Compute and keep the results of every period (of one organization, or all) not kept yet."""
-    from core.background.lock import exclusive
+    from cli.background import one_run
     from core.dashboards.warm import warm
     from core.settings import get_settings
     from db.session import make_engine
@@ -31,12 +31,8 @@ def warm_cmd(org: str | None = typer.Option(None, "--org", metavar="ORG_ID", hel
         except ValueError:
             typer.echo(json.dumps({"error": {"key": "results.error.bad_org", "value": org}}), err=True)
             raise typer.Exit(2) from None
-    with exclusive(LOCK) as acquired:
+    with one_run(LOCK, "results warm", as_json) as acquired:
         if not acquired:
-            if as_json:
-                typer.echo(json.dumps({"status": "already_running"}))
-            else:
-                typer.echo("results warm: another run is already running; nothing done")
             return
 
         def progress(done: int, total: int, o, periods: int) -> None:

@@ -24,7 +24,7 @@ def run_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Count what wo
             as_json: bool = typer.Option(False, "--json", help="Print the run as JSON (per table: deleted, "
                                                                 "pseudonymised, held).")) -> None:
     """Apply the retention schedule once; every run (and dry run) is written to the run log."""
-    from core.background.lock import exclusive
+    from cli.background import one_run
     from core.clock import SystemClock
     from core.privacy.requests import local_day
     from core.privacy.subject import operator_session
@@ -42,12 +42,8 @@ def run_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Count what wo
     else:
         at = SystemClock().now()
         today = local_day(at)
-    with exclusive(LOCK) as acquired:  # one run at a time, across machines
+    with one_run(LOCK, "retention", as_json) as acquired:  # one run at a time, across machines
         if not acquired:
-            if as_json:
-                typer.echo(json.dumps({"status": "already_running"}))
-            else:
-                typer.echo("retention: another run is already running; nothing done")
             return
         with operator_session() as s:
             result = run(s, today=today, at=at, dry_run=dry_run)
