@@ -24,9 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "period_result",
         sa.Column("org_id", sa.Uuid(), sa.ForeignKey("organization.id"), nullable=False),
-        sa.Column("created_by", sa.Uuid(), sa.ForeignKey("app_user.id"), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_by", sa.Uuid(), sa.ForeignKey("app_user.id"), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
