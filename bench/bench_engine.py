@@ -24,6 +24,10 @@ CHAIN = [  # (category, CN code): a steel chain and a cement chain
     ("Pig iron", "72011011"), ("Crude steel", "72071114"), ("Iron or steel products", "72083900"),
     ("Cement clinker", "25231000"), ("Cement", "25232900"), ("Unwrought aluminium", "76011010"),
 ]
+# where a good's benchmark depends on its route, the route is stated (Impl. Reg. (EU) 2025/2620 Annex route tags):
+# grey clinker (A), primary aluminium (K), crude steel by BF/BOF (C); without it the good's certificates are unknown and the bench would time
+# only the path that stops at "incomplete"
+ROUTES = {"25231000": "A", "76011010": "K", "72071114": "C"}
 PRECURSORS = [("Pig iron", "72011011"), ("Sintered Ore", "26011200"), ("Direct reduced iron", "72031000"),
               ("Unwrought aluminium", "76011010"), ("Cement clinker", "25231000")]
 
@@ -33,14 +37,15 @@ def installation(rng: random.Random, k: int) -> dict[str, Any]:
     for j in range(20):
         cat, cn = rng.choice(PRECURSORS)
         pps.append({"id": f"PP{j}", "goods_category": cat, "cn_code": cn, "country": rng.choice(["CN", "IN", "TR", "VN"]),
-                    "see_direct": rng.uniform(0.1, 3), "see_indirect": rng.uniform(0, 0.2), "data_source": "default"})
+                    "see_direct": rng.uniform(0.1, 3), "see_indirect": rng.uniform(0, 0.2), "data_source": "default",
+                    "benchmark_route": ROUTES.get(cn)})
     procs = []
     for i in range(10):
         cat, cn = CHAIN[i % len(CHAIN)]
         inputs = [{"from": f"P{j}", "mass": rng.uniform(100, 1e4)} for j in rng.sample(range(i), min(i, 2))]
         inputs += [{"from": f"PP{j}", "mass": rng.uniform(100, 1e4)} for j in rng.sample(range(20), 2)]
         proc: dict[str, Any] = {
-            "id": f"P{i}", "goods_category": cat, "route": None, "cn_code": cn, "activity_level": rng.uniform(1e4, 1e6),
+            "id": f"P{i}", "goods_category": cat, "route": None, "benchmark_route": ROUTES.get(cn), "cn_code": cn, "activity_level": rng.uniform(1e4, 1e6),
             "electricity": {"consumed_MWh": rng.uniform(0, 1e5), "ef": 0.6, "exported_MWh": 0, "exported_ef": 0},
             "heat": {"imported_TJ": rng.uniform(0, 50), "imported_ef": 62.0, "exported_TJ": 0, "exported_ef": 0},
             "inputs": inputs,

@@ -21,38 +21,42 @@ def lst(value: Any, path: str) -> list[Any]:
     return value
 
 
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
 def num(d: dict[str, Any], key: str, path: str, *, default: Any = _MISSING, positive: bool = False,
         nonneg: bool = False, fraction: bool = False, signed: bool = True) -> float:
-    p = f"{path}.{key}" if path else key
+    # the field's path is spelled out only for an error (a portfolio parses ~250 numbers per installation)
     v = d.get(key, _MISSING)
     if v is _MISSING or v is None:
         if default is _MISSING:
-            raise ScenarioError("cbam.error.field_missing", p)
+            raise ScenarioError("cbam.error.field_missing", _at(path, key))
         return float(default)
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        raise ScenarioError("cbam.error.not_a_number", p, value=str(v)[:40])
+    kind = type(v)
+    if kind is not float and (kind is bool or not isinstance(v, int | float)):
+        raise ScenarioError("cbam.error.not_a_number", _at(path, key), value=str(v)[:40])
     x = float(v)
     if not math.isfinite(x):
-        raise ScenarioError("cbam.error.not_finite", p, value=str(v))
+        raise ScenarioError("cbam.error.not_finite", _at(path, key), value=str(v))
     if positive and x <= 0:
         key_ = "cbam.error.activity_level_not_positive" if key == "activity_level" else "cbam.error.not_positive"
-        raise ScenarioError(key_, p, value=x)
+        raise ScenarioError(key_, _at(path, key), value=x)
     if nonneg and x < 0:
-        raise ScenarioError("cbam.error.negative_value", p, value=x)
+        raise ScenarioError("cbam.error.negative_value", _at(path, key), value=x)
     if fraction and not 0.0 <= x <= 1.0:
-        raise ScenarioError("cbam.error.fraction_out_of_range", p, value=x)
+        raise ScenarioError("cbam.error.fraction_out_of_range", _at(path, key), value=x)
     return x
 
 
 def text(d: dict[str, Any], key: str, path: str, *, default: Any = _MISSING) -> str:
-    p = f"{path}.{key}" if path else key
     v = d.get(key, _MISSING)
     if v is _MISSING or v is None:
         if default is _MISSING:
-            raise ScenarioError("cbam.error.field_missing", p)
+            raise ScenarioError("cbam.error.field_missing", _at(path, key))
         return default
     if not isinstance(v, str) or not v.strip():
-        raise ScenarioError("cbam.error.not_a_string", p, value=str(v)[:40])
+        raise ScenarioError("cbam.error.not_a_string", _at(path, key), value=str(v)[:40])
     return v.strip()
 
 
