@@ -82,6 +82,7 @@ def test_an_edit_through_one_server_is_seen_through_the_other(open_page: Callabl
     reader = open_page("en-US")
     _sign_in(reader, b, "viewer", "en")
     _open_organization(reader, b, "en")
+    expect(reader.get_by_label(address_en)).not_to_have_value("")  # the demo organization has one; wait for it
     old_address = reader.get_by_label(address_en).input_value()
     assert old_address and old_address != NEW_ADDRESS
 
