@@ -32,6 +32,9 @@ from db.reporting_models import ReportingPeriod
 MAX_ENTRIES = 20_000  # a consultant's 50 organizations × 20 periods × a few kinds fit comfortably
 
 
+_ABSENT = object()  # a cached value may be None (the engine refused a forecast)
+
+
 class ResultCache:
     """A bounded, thread-safe LRU map. Keys are tuples whose first element is the organization's id."""
 
@@ -57,17 +60,10 @@ class ResultCache:
                 self._data.popitem(last=False)
 
     def get_or_compute(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                self.hits += 1
-                return self._data[key]
-            self.misses += 1
-        value = compute()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            value = compute()  # outside the lock: other keys stay readable meanwhile
+            self.put(key, value)
         return value
 
     def keys(self) -> list[tuple]:

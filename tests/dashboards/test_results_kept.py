@@ -10,39 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from core.dashboards import CACHE, costs_dashboard, emissions_dashboard, portfolio, stored
-from core.dashboards import evaluations as ev_module
-from core.dashboards import findings as findings_module
 from core.reporting import SourceStreamData, list_processes, list_source_streams, update_source_stream
 from db.result_models import PeriodResult
 from tests.dashboards.data import build, expected
 from tests.factories import context
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    CACHE.clear()
-    yield
-    CACHE.clear()
-
-
-@pytest.fixture
-def calls(monkeypatch) -> Counter:
-    """How often the engine (evaluate, forecast) and the findings ran: spies around the real functions."""
-    seen: Counter = Counter()
-
-    def spy(module, name):
-        real = getattr(module, name)
-
-        def wrapper(*args, **kwargs):
-            seen[name] += 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, wrapper)
-
-    spy(ev_module, "evaluate")
-    spy(ev_module, "forecast")
-    spy(findings_module, "findings_of")
-    return seen
+pytestmark = pytest.mark.usefixtures("fresh_cache")  # tests/dashboards/conftest.py
 
 
 def _kept(engine, ds) -> Counter:

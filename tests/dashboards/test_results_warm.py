@@ -17,18 +17,12 @@ from core.settings import get_settings
 from db.result_models import PeriodResult
 from db.session import get_engine
 from tests.dashboards.data import build, expected
-from tests.dashboards.test_results_kept import calls  # noqa: F401  (the spies around the engine)
 from tests.factories import context
 from tests.privacy.golden import owner_engine
 
+pytestmark = pytest.mark.usefixtures("fresh_cache")  # tests/dashboards/conftest.py
+
 SUMMARIES = sum(can(r, Permission.DATA_VIEW) for r in ROLES)  # the portfolio's summary, one per role that sees it
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    CACHE.clear()
-    yield
-    CACHE.clear()
 
 
 @pytest.fixture
