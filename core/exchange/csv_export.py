@@ -7,8 +7,10 @@ A spreadsheet treats a cell that starts with `=`, `+`, `-`, `@`, a tab or a carr
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
+import math
 import operator
 import uuid
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from core.cbam import evaluate_data
 from core.context import Context
 from core.errors import NotFound
 from core.exchange.frozen import Frozen, load_frozen
-from core.exchange.numbers import require_exportable
+from core.exchange.numbers import EXPORT_MAX, require_exportable
 from core.i18n import t
 from core.numbers import EXPORT_SIGNIFICANT_DIGITS, decimal_text
 
@@ -59,14 +61,16 @@ _FORMULA_AFTER_NEWLINE = tuple("\n" + p for p in FORMULA_PREFIXES)
 _QUOTE_CHARS = (",", '"', "\r", "\n")  # what the csv module quotes (delimiter, quote, line ends), `"` doubled
 # types whose equal values have the same text (not Decimal: 1.0 == 1.00; not datetime: equal across time zones)
 _SAME_TEXT = {int, float, date}
+_SAMPLE = 512
 
 
-def _floats(column) -> list[str]:
-    """`decimal_text` of floats: formatted in C, and only a cell that needs more (an exponent, inf, nan, a negative
-    zero) formatted again by `decimal_text`."""
-    texts = list(map(format, column, itertools.repeat(f".{EXPORT_SIGNIFICANT_DIGITS}g")))
-    joined = "\n".join(texts)
-    if "e" in joined or "n" in joined or "-0" in texts:
+def _floats(column: tuple) -> list[str]:
+    """`decimal_text` of floats: formatted in C in one pass, and only a cell that needs more (an exponent, inf, nan,
+    a negative zero) formatted again by `decimal_text`."""
+    joined = (f"%.{EXPORT_SIGNIFICANT_DIGITS}g\n" * len(column)) % column  # as format(v, ".15g"), in one call
+    texts = joined.split("\n")
+    texts.pop()
+    if "e" in joined or "n" in joined or joined.startswith("-0\n") or "\n-0\n" in joined:
         return [t if "e" not in t and "n" not in t and t != "-0" else decimal_text(v)
                 for t, v in zip(texts, column, strict=True)]
     return texts
@@ -81,25 +85,41 @@ def _column(column: tuple) -> list[str] | tuple:
     kinds = set(map(type, column))
     kind = next(iter(kinds)) if len(kinds) == 1 else None
     if kind is str:
-        distinct = set(column)
-        formula = any(p in "\n" + "\n".join(distinct) for p in _FORMULA_AFTER_NEWLINE)
-        quotes = any(c in "".join(distinct) for c in _QUOTE_CHARS)
+        sample = column[:_SAMPLE]
+        repeated = len(set(sample)) * 4 < len(sample)
+        distinct = set(column) if repeated else None
+        values = distinct if repeated and len(distinct) * 4 < len(column) else column  # a repeated text: looked at once
+        lines = "\n" + "\n".join(values)
+        formula = any(p in lines for p in _FORMULA_AFTER_NEWLINE)
+        flat = "".join(values)
+        quotes = any(c in flat for c in _QUOTE_CHARS)
         if not formula and not quotes:
             return column
-        if not quotes:  # a few cells to neutralise (an order reference "=PO-1"), nothing to quote
-            return ["'" + v if v.startswith(FORMULA_PREFIXES) else v for v in column]
-        if len(distinct) * 4 < len(column):
+        if not quotes:  # a few cells to neutralise (an order reference "=PO-1"), nothing to quote: found in C
+            out = list(column)
+            for i in itertools.compress(range(len(out)), map(str.startswith, out, itertools.repeat(FORMULA_PREFIXES))):
+                out[i] = "'" + out[i]
+            return out
+        if values is distinct:
             text = {v: _quote(neutralise(v)) for v in distinct}
             return list(map(text.__getitem__, column))
         return [_quote(neutralise(v)) for v in column]
     # numbers and dates: their text never holds a character the csv module quotes
-    if kind in _SAME_TEXT:
+    sample = column[:_SAMPLE]  # a column whose first values all differ is converted value by value
+    if kind in _SAME_TEXT and len(set(sample)) * 4 < len(sample):
         distinct = set(column)
-        if len(distinct) * 4 < len(column):  # few values, many times (dates, quarters, a price)
+        if len(distinct) * 4 < len(column):  # few values, many times (dates, quarters)
             text = {v: cell(v) for v in distinct}
             return list(map(text.__getitem__, column))
-        if kind is float:
-            return _floats(column)
+    if kind is float:
+        return _floats(column)
+    if kind is Decimal and len(set(map(id, sample))) * 4 < len(sample):
+        # the same price object on every row: converted once (by object, not value: 1.0 == 1.00 prints apart)
+        ids = list(map(id, column))
+        objects = dict(zip(ids, column, strict=True))
+        if len(objects) * 4 < len(column):
+            text = {k: str(v) for k, v in objects.items()}
+            return list(map(text.__getitem__, ids))
     if kind is int or kind is Decimal:  # `cell` writes them with str, which runs in C
         return list(map(str, column))
     if kind is datetime:
@@ -107,20 +127,89 @@ def _column(column: tuple) -> list[str] | tuple:
     return [_quote(cell(v)) for v in column]
 
 
-def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
+def _line(values: list[Any]) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerow([cell(v) for v in values])
+    return out.getvalue()
+
+
+def csv_rows_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
+    """The plain writer, row by row through the csv module (rows of different widths; the reference the column
+    writer is tested against)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([cell(h) for h in header])
-    if len(set(map(len, rows))) == 1 and len(rows[0]) > 1:
-        # rows of one width: converted and quoted column by column (as the csv module quotes), joined in C
-        # (itemgetter, not zip(*rows): that makes an iterator per row, and the garbage collector sweeps them all)
-        columns = [_column(tuple(map(operator.itemgetter(i), rows))) for i in range(len(rows[0]))]
-        out.write("\r\n".join(map(",".join, zip(*columns, strict=True))))
-        out.write("\r\n")
-    else:
-        for row in rows:
-            writer.writerow([cell(v) for v in row])
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
     return (BOM + out.getvalue()).encode("utf-8")
+
+
+def _constant_text(column: tuple) -> str | None:
+    """The text of every cell of a column that holds one value throughout (a snapshot hash, a customer, a price),
+    else None."""
+    sample = column[:_SAMPLE]
+    kind = type(column[0])
+    if kind is Decimal:  # by object: equal Decimals may print apart (1.0, 1.00)
+        if len(set(map(id, sample))) == 1 and len(set(map(id, column))) == 1:
+            return _quote(cell(column[0]))
+        return None
+    if kind not in _SAME_TEXT and kind is not str and column[0] is not None:
+        return None
+    if len(set(sample)) == 1 and len(set(column)) == 1 and set(map(type, column)) == {kind}:
+        return _quote(cell(column[0]))
+    return None
+
+
+def _plain_floats(column: tuple) -> bool:
+    """Floats that `%.15g` writes exactly as `decimal_text` does, with no exponent: finite, none zero (no "-0"),
+    all of 1e-4 <= |v| < 1e14 (told for all-positive or all-negative columns; others are converted by `_column`)."""
+    if type(column[0]) is not float or set(map(type, column)) != {float}:
+        return False
+    sample = column[:_SAMPLE]
+    if len(set(sample)) * 4 < len(sample):  # few values, many times: converted once each by `_column`
+        return False
+    if not math.isfinite(sum(column)):  # nan or inf when any value is
+        return False
+    low, high = min(column), max(column)
+    return 1e-4 <= low and high < 1e14 or -1e14 < low and high <= -1e-4
+
+
+def csv_columns_bytes(header: list[str], columns: list[tuple]) -> bytes:
+    """A table given column by column (each a tuple of one column's values, all of one length), as the csv module
+    writes `cell` of each value: the same bytes as `csv_rows_bytes` of its rows.
+
+    Written by one string formatting in C: a column holding one value throughout is a literal of the row format,
+    plain floats are formatted by it (`%.15g`), and every other column is converted and quoted column by column."""
+    if len(set(map(len, columns))) > 1:
+        raise ValueError("columns of different lengths")
+    if len(columns) < 2 or not columns[0]:  # an empty single field is written "" by the csv module; no rows
+        return csv_rows_bytes(header, list(zip(*columns, strict=True)))
+    row, items = [], []
+    for column in columns:
+        constant = _constant_text(column)
+        if constant is not None:
+            row.append(constant.replace("%", "%%"))
+        elif _plain_floats(column):
+            row.append(f"%.{EXPORT_SIGNIFICANT_DIGITS}g")
+            items.append(column)
+        else:
+            row.append("%s")
+            items.append(_column(column))
+    n, k = len(columns[0]), len(items)
+    values = [None] * (n * k)  # row by row: the k values of row 0, then of row 1, ...
+    for i, item in enumerate(items):
+        values[i::k] = item
+    body = ((",".join(row) + "\r\n") * n) % tuple(values)
+    # encoded apart from the byte-order mark: an ASCII body then encodes as one copy
+    return b"".join((BOM.encode("utf-8"), _line(header).encode("utf-8"), body.encode("utf-8")))
+
+
+def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
+    if rows and len(set(map(len, rows))) == 1 and len(rows[0]) > 1:
+        # rows of one width: read into columns (itemgetter, not zip(*rows): that makes an iterator per row, and
+        # the garbage collector sweeps them all)
+        return csv_columns_bytes(header, [tuple(map(operator.itemgetter(i), rows)) for i in range(len(rows[0]))])
+    return csv_rows_bytes(header, rows)
 
 
 @dataclass(slots=True)
@@ -138,21 +227,44 @@ COLUMNS = ("snapshot", "shipped_on", "quarter", "customer", "eori", "order_refer
            "embedded_emissions", "certificates", "price_eur", "cost_eur")
 
 
-def shipments_rows(frozen: Frozen, customer_id: uuid.UUID | None = None, lang: str = "en") -> list[list[Any]]:
+def shipments_columns(frozen: Frozen, customer_id: uuid.UUID | None = None, lang: str = "en") -> list[tuple]:
+    """The export's table, column by column (in the order of COLUMNS), read from the snapshot and the engine's
+    result by attribute in C."""
     require_exportable(frozen.scenario)
     ev = evaluate_data(frozen.scenario)
-    rows = []
-    for s in frozen.shipments:
-        if customer_id is not None and s.customer_id != customer_id:
-            continue
-        r = ev.imports[s.index]
-        cust = frozen.customers.get(s.customer_id)
-        rows.append([frozen.snapshot_hash, s.shipped_on, r.quarter, cust.name if cust else "",
-                     cust.eori if cust else "", s.order_reference, r.cn_code, r.quantity,
-                     t(f"entry.basis.{r.basis}", lang),  # "实际值", not "actual", on a Chinese export
-                     s.line.get("process") or "", r.see_without_markup, r.embedded_emissions_without_markup,
-                     r.see_basis, r.embedded_emissions, r.certificates, r.price_eur, r.cost_eur])
-    return rows
+    ships = [s for s in frozen.shipments if customer_id is None or s.customer_id == customer_id]
+    results = list(map(ev.imports.__getitem__, map(operator.attrgetter("index"), ships)))
+    names = {cid: (c.name, c.eori) for cid, c in frozen.customers.items()}
+    who = list(map(names.get, map(operator.attrgetter("customer_id"), ships), itertools.repeat(("", ""))))
+    basis = {b: t(f"entry.basis.{b}", lang) for b in {r.basis for r in results}}  # "实际值", not "actual", in Chinese
+
+    def of(items: list, name: str) -> tuple:
+        return tuple(map(operator.attrgetter(name), items))
+
+    return [(frozen.snapshot_hash,) * len(ships), of(ships, "shipped_on"), of(results, "quarter"),
+            tuple(map(operator.itemgetter(0), who)), tuple(map(operator.itemgetter(1), who)),
+            of(ships, "order_reference"), of(results, "cn_code"), of(results, "quantity"),
+            tuple(map(basis.__getitem__, of(results, "basis"))),
+            tuple(s.line.get("process") or "" for s in ships),
+            of(results, "see_without_markup"), of(results, "embedded_emissions_without_markup"),
+            of(results, "see_basis"), of(results, "embedded_emissions"), of(results, "certificates"),
+            of(results, "price_eur"), of(results, "cost_eur")]
+
+
+def _surely_exportable(column: tuple) -> bool:
+    """True when a column holds no number an export cannot write, told in C (False: it may, so look value by value,
+    which names the first such field)."""
+    kinds = set(map(type, column)) - {str, date, datetime, type(None)}
+    if not kinds:
+        return True
+    if not kinds <= {float, int, Decimal}:
+        return False
+    numbers = tuple(filter(functools.partial(operator.is_not, None), column))
+    try:
+        total = sum(map(abs, numbers))  # inf or nan when any value is
+        return math.isfinite(total) and max(map(abs, numbers)) <= EXPORT_MAX
+    except (ArithmeticError, TypeError):  # a signalling NaN, an int beyond float, floats mixed with Decimals
+        return False
 
 
 def shipments_csv_of(frozen: Frozen, *, customer_id: uuid.UUID | None, lang: str) -> CsvExport:
@@ -160,11 +272,14 @@ def shipments_csv_of(frozen: Frozen, *, customer_id: uuid.UUID | None, lang: str
         # another organization's customer, or one this version never shipped to: a refusal, not a KeyError
         raise NotFound("customer", customer_id)
     header = [t(f"csv.column.{c}", lang) for c in COLUMNS]
-    rows = shipments_rows(frozen, customer_id, lang)
+    columns = shipments_columns(frozen, customer_id, lang)
     who = frozen.customers[customer_id].eori if customer_id is not None else "all"
     name = f"shipments_{who}_{frozen.period.year}_v{frozen.period.version_no}.csv"
-    require_exportable(rows, tiny=False)  # what the engine made of them too (a cost that overflowed)
-    return CsvExport(name, csv_bytes(header, rows), frozen.snapshot_hash, len(rows))
+    for column in columns:  # what the engine made of them too (a cost that overflowed), named by row and column
+        if not _surely_exportable(column):
+            require_exportable([list(row) for row in zip(*columns, strict=True)], tiny=False)
+            break
+    return CsvExport(name, csv_columns_bytes(header, columns), frozen.snapshot_hash, len(columns[0]))
 
 
 def shipments_csv(ctx: Context, *, period_id: uuid.UUID, customer_id: uuid.UUID | None = None,
