@@ -66,6 +66,24 @@ _SETTINGS = {
 _SET_SCOPE = text("SELECT " + ", ".join(f"set_config('{k}', :v{n}, true)" for n, k in enumerate(_SETTINGS)))
 
 
+def row_security_role(url: str) -> str | None:
+    """The role a PostgreSQL connection acts as when row-level security binds it (neither superuser nor
+    BYPASSRLS), else None (such a role, or SQLite). An operator command on such a connection sees no organization
+    (every tenant table forces the policies) and would do nothing while reporting success."""
+    if url.startswith("sqlite"):
+        return None
+    from sqlalchemy import pool
+
+    engine = make_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            role, free = conn.execute(text("SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles "
+                                           "WHERE rolname = current_user")).one()
+    finally:
+        engine.dispose()
+    return None if free else str(role)
+
+
 def _apply_scope(connection, scope: Scope) -> None:  # noqa: ANN001
     """One statement per transaction (not one per setting): a page that reads many organizations pays it each time."""
     values = {}

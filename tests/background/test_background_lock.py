@@ -100,3 +100,30 @@ def test_a_second_run_on_another_machine_waits_for_nothing_and_changes_nothing(p
         assert _count(owner, RetentionRun) == 1
     finally:
         owner.dispose()
+
+
+def test_background_commands_refuse_an_owner_connection_that_row_security_binds(pg_engine, pg_database, tmp_path):
+    """Pointed at the app role (no BYPASSRLS: every tenant table's policies bind it), `results warm` would see no
+    organization and report "0 organizations" as a success. Both scheduled commands refuse instead, name the role,
+    and change nothing."""
+    from db.rls import APP_ROLE
+
+    build(pg_engine)
+    owner = make_engine(pg_database.admin_url)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), CBAM_DATA_DIR=str(tmp_path / "machine"),
+               DATABASE_URL=pg_database.app_url, MIGRATION_DATABASE_URL=pg_database.app_url)
+    try:
+        for args in (["results", "warm", "--json"], ["retention", "run", "--json"]):
+            done = _cbam(env, *args)
+            assert done.returncode == 2, (args, done.stdout, done.stderr)
+            error = json.loads(done.stderr.strip().splitlines()[-1])["error"]
+            assert error == {"key": "background.error.operator_rls", "role": APP_ROLE}
+        words = _cbam(env, "results", "warm")
+        assert words.returncode == 2 and APP_ROLE in words.stderr and "BYPASSRLS" in words.stderr
+        assert _count(owner, PeriodResult) == 0
+        assert _count(owner, RetentionRun) == 0
+        # the owner connection itself passes (the same commands, as in the test above)
+        env["MIGRATION_DATABASE_URL"] = pg_database.admin_url
+        assert _cbam(env, "results", "warm", "--json").returncode == 0
+    finally:
+        owner.dispose()
