@@ -21,7 +21,7 @@ def one_run(lock: str, label: str, as_json: bool) -> Iterator[bool]:
 
     bound = row_security_role(get_settings().effective_migration_url)
     if bound is not None:
-        key = "background.error.operator_rls"
+        key = "operator.error.rls_bound"
         typer.echo(json.dumps({"error": {"key": key, "role": bound}}) if as_json
                    else f"{label}: {t(key, 'en', role=bound)}", err=True)
         raise typer.Exit(2)

@@ -65,8 +65,12 @@ def replay_cmd() -> None:
     from core.privacy.erasure import replay_erasures
     from core.privacy.subject import operator_session
 
-    with operator_session() as s:
-        receipts = replay_erasures(s, actor=None, at=SystemClock().now())
+    try:
+        with operator_session() as s:
+            receipts = replay_erasures(s, actor=None, at=SystemClock().now())
+    except DomainError as e:
+        _fail(e)
+        return
     typer.echo(json.dumps([r.as_dict() for r in receipts], ensure_ascii=False, indent=1, sort_keys=True))
 
 

@@ -84,6 +84,13 @@ def row_security_role(url: str) -> str | None:
     return None if free else str(role)
 
 
+@lru_cache(maxsize=8)
+def row_security_role_of(url: str) -> str | None:
+    """`row_security_role`, asked once per process and connection string (the app opens operator sessions often;
+    a role's attributes are set by an administrator, not changed under a running app)."""
+    return row_security_role(url)
+
+
 def _apply_scope(connection, scope: Scope) -> None:  # noqa: ANN001
     """One statement per transaction (not one per setting): a page that reads many organizations pays it each time."""
     values = {}

@@ -14,6 +14,7 @@ import psycopg
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.errors import DomainError
 from ui.state import tr
 
 log = logging.getLogger("cbam.ui")
@@ -22,9 +23,15 @@ DATABASE_ERRORS = (SQLAlchemyError, sqlite3.Error, psycopg.Error)  # SQLAlchemy'
 
 @contextmanager
 def database_errors() -> Iterator[None]:
-    """Around a page run (app.py): a database error ends the run with the translated message."""
+    """Around a page run (app.py): a database error ends the run with the translated message, and so does a
+    DomainError that no action caught (an owner connection that row-level security binds, met where a page opens
+    the operator session)."""
     try:
         yield
+    except DomainError as exc:
+        log.warning("refusal not caught by the page: %s", exc.key)
+        st.error(tr(exc.key, **exc.params), icon=":material/error:")
+        st.stop()
     except DATABASE_ERRORS:
         ref = uuid.uuid4().hex[:8]
         log.exception("database error on a page (reference %s)", ref)

@@ -216,11 +216,16 @@ def rows_of(session: Session, subject: Subject) -> dict[str, list[dict[str, Any]
 @contextmanager
 def operator_session() -> Iterator[Session]:
     """The owner connection (MIGRATION_DATABASE_URL, else DATABASE_URL): privacy operations read every
-    organization a person belongs to, which the app role never sees at once."""
+    organization a person belongs to, which the app role never sees at once. A connection that row-level security
+    binds is refused (it would find nothing of anyone: an export empty, an erasure that erases nothing)."""
     from core.settings import get_settings
-    from db.session import Scope, make_engine, scoped_session
+    from db.session import Scope, make_engine, row_security_role_of, scoped_session
 
-    engine = make_engine(get_settings().effective_migration_url)
+    url = get_settings().effective_migration_url
+    bound = row_security_role_of(url)
+    if bound is not None:
+        raise DomainError("operator.error.rls_bound", role=bound)
+    engine = make_engine(url)
     try:
         with scoped_session(Scope(), engine) as s:
             yield s

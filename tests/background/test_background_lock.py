@@ -117,7 +117,7 @@ def test_background_commands_refuse_an_owner_connection_that_row_security_binds(
             done = _cbam(env, *args)
             assert done.returncode == 2, (args, done.stdout, done.stderr)
             error = json.loads(done.stderr.strip().splitlines()[-1])["error"]
-            assert error == {"key": "background.error.operator_rls", "role": APP_ROLE}
+            assert error == {"key": "operator.error.rls_bound", "role": APP_ROLE}
         words = _cbam(env, "results", "warm")
         assert words.returncode == 2 and APP_ROLE in words.stderr and "BYPASSRLS" in words.stderr
         assert _count(owner, PeriodResult) == 0
