@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from cli.main import app
 from core.assistant.improvement import review_set
 from core.privacy import objections
-from core.settings import get_settings
 from db.assistant_models import AssistantInteraction
-from db.session import Scope, get_engine, scoped_session
+from db.session import Scope, scoped_session
 from tests.factories import add_member, make_org, make_user
 from tests.privacy.golden import owner_engine
+from tests.support.connections import point_commands_at
 
 NOW = datetime.now(UTC)
 
@@ -26,11 +26,7 @@ def _op(engine):
 
 @pytest.fixture
 def asked(engine, monkeypatch):
-    if engine.dialect.name == "postgresql":
-        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    point_commands_at(engine, monkeypatch)
     owner = make_user(engine, name="Olga Owner")
     org = make_org(engine, owner)
     wang = make_user(engine, name="Wang Fang", email="wang.fang@example.com")

@@ -13,12 +13,10 @@ from typer.testing import CliRunner
 from cli.main import app
 from core.access import ROLES, Permission, can
 from core.dashboards import CACHE, Filters, costs_dashboard, emissions_dashboard, portfolio
-from core.settings import get_settings
 from db.result_models import PeriodResult
-from db.session import get_engine
 from tests.dashboards.data import build, expected
 from tests.factories import context
-from tests.privacy.golden import owner_engine
+from tests.support.connections import point_commands_at
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")  # tests/dashboards/conftest.py
 
@@ -27,11 +25,7 @@ SUMMARIES = sum(can(r, Permission.DATA_VIEW) for r in ROLES)  # the portfolio's 
 
 @pytest.fixture
 def cli(engine, monkeypatch):
-    if engine.dialect.name == "postgresql":
-        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    point_commands_at(engine, monkeypatch)
 
     def run(*args):
         res = CliRunner().invoke(app, ["results", "warm", *args])

@@ -21,7 +21,7 @@ from db.models import Organization, User
 from db.privacy_models import PrivacyObjection, PrivacyRequest
 from db.reporting_models import ReviewComment
 from db.retention_models import OrganizationCancellation, RetentionHold
-from db.session import Scope, make_engine, scoped_session
+from db.session import Scope, scoped_session
 from tests.evidence.samples import pdf
 from tests.factories import (
     add_member,
@@ -33,6 +33,7 @@ from tests.factories import (
     make_user,
     sign_off,
 )
+from tests.support.connections import owner_engine
 from tests.support.paths import EXAMPLES
 
 RETAINED = ("audit_event", "privacy_erasure")  # where only pseudonyms (ids) may remain after erasure
@@ -63,12 +64,6 @@ class Person:
 
 SUBJECT = ("golden.subject@example.com", "Golden Subject", "+86 138 0000 7777")
 LOOKALIKE = ("golden.subjekt@example.com", "Golden Subjekt", "+86 138 0000 7778")
-
-
-def owner_engine(engine):  # noqa: ANN001, ANN201
-    if engine.dialect.name == "postgresql":
-        return make_engine(engine.url.set(username="postgres").render_as_string(hide_password=False))
-    return engine
 
 
 def plant(engine, values: tuple[str, str, str], *, org_name: str) -> Person:  # noqa: ANN001

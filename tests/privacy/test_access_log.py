@@ -19,6 +19,7 @@ from db.access_models import PersonalDataAccess
 from db.session import Scope, scoped_session
 from tests.factories import add_member, context, make_org, make_user
 from tests.privacy.golden import dump, owner_engine, rows_mentioning
+from tests.support.connections import point_commands_at
 
 AT = datetime(2026, 11, 30, 10, tzinfo=UTC)
 
@@ -191,15 +192,9 @@ def test_the_command_line_verifies_every_chain(org, monkeypatch):
     from typer.testing import CliRunner
 
     from cli.main import app
-    from core.settings import get_settings
-    from db.session import get_engine
 
     engine, org_id, owner, editor, viewer, dpo = org
-    if engine.dialect.name == "postgresql":
-        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    point_commands_at(engine, monkeypatch)
     for person in (owner, editor):
         with context(engine, person, org_id) as ctx:
             list_members(ctx)

@@ -8,19 +8,13 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.privacy import breaches
-from core.settings import get_settings
-from db.session import get_engine
 from tests.privacy.breach_support import data, dpo_ctx, operator
-from tests.privacy.golden import owner_engine
+from tests.support.connections import point_commands_at
 
 
 def test_open_obligations_from_the_command_line(engine, monkeypatch):
     op = operator(engine, monkeypatch)
-    if engine.dialect.name == "postgresql":
-        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    point_commands_at(engine, monkeypatch)
     now = datetime.now(UTC)
     with dpo_ctx(op, now) as ctx:
         b = breaches.record_breach(ctx, data(aware_at=now - timedelta(hours=5), member_states=["AT"]))

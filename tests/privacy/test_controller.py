@@ -18,13 +18,13 @@ from core.errors import DomainError, NotFound, PermissionDenied, ValidationFaile
 from core.privacy import controller, requests
 from core.privacy.erasure import replay_erasures
 from core.privacy.service import approve_erasure, erase_for, export_for, person_by_email
-from core.settings import get_settings
 from db.exchange_models import CustomerRequest
 from db.models import AuditEvent
 from db.reporting_models import Customer
-from db.session import Scope, get_engine, scoped_session
+from db.session import Scope, scoped_session
 from tests.factories import add_member, context, make_customer, make_org, make_user
 from tests.privacy.golden import dump, owner_engine
+from tests.support.connections import point_commands_at
 
 AT = datetime(2026, 11, 30, 10, tzinfo=UTC)
 CONTACT = ("anna.kontakt@importer.example", "Anna Kontakt")
@@ -37,11 +37,7 @@ def _op(engine):
 @pytest.fixture
 def two_orgs(engine, monkeypatch):
     """Org A and org B each keep Anna as a customer contact (and in a customer request); A has a DPO and an editor."""
-    if engine.dialect.name == "postgresql":  # the operator session (privacy operations) uses the owner connection
-        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    point_commands_at(engine, monkeypatch)
     owner_a, owner_b = make_user(engine, name="Owner A"), make_user(engine, name="Owner B")
     org_a, org_b = make_org(engine, owner_a, name_en="A Steel"), make_org(engine, owner_b, name_en="B Steel")
     dpo, editor = make_user(engine, name="Officer A"), make_user(engine, name="Editor A")

@@ -17,6 +17,7 @@ from core.privacy.datamap import data_map
 from core.privacy.registers import processors as reg
 from core.privacy.registers import records
 from tests.factories import add_member, context, make_operator, make_org, make_user
+from tests.support.connections import point_commands_at
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -100,14 +101,9 @@ def test_the_command_line_writes_xlsx_and_csv(world, monkeypatch, tmp_path):
     from cli.main import app
     from core.settings import get_settings
     from db.session import get_engine
-    from tests.privacy.golden import owner_engine
 
     engine = world[0]
-    if engine.dialect.name == "postgresql":
-        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    point_commands_at(engine, monkeypatch)
     try:
         runner = CliRunner()
         res = runner.invoke(app, ["privacy", "records", "-o", str(tmp_path / "r.xlsx")])

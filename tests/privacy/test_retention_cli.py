@@ -10,21 +10,15 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.settings import get_settings
 from db.retention_models import RetentionRun
-from db.session import get_engine
 from tests.factories import make_org, make_user
-from tests.privacy.golden import owner_engine
 from tests.privacy.test_retention import TODAY, _op, ai
+from tests.support.connections import point_commands_at
 
 
 @pytest.fixture
 def cli(engine, monkeypatch):
-    if engine.dialect.name == "postgresql":
-        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        monkeypatch.setenv("MIGRATION_DATABASE_URL", owner_engine(engine).url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    point_commands_at(engine, monkeypatch)
     return lambda *args: CliRunner().invoke(app, ["retention", *args])
 
 

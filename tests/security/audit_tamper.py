@@ -8,14 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from core.audit.service import _iso
-from db.session import make_engine
-
-
-def owner_engine(engine: Engine) -> Engine:
-    """The database owner's connection: on PostgreSQL `postgres` (not bound by RLS), on SQLite the same file."""
-    if engine.dialect.name == "postgresql":
-        return make_engine(engine.url.set(username="postgres").render_as_string(hide_password=False))
-    return engine
+from tests.support.connections import owner_engine
 
 
 def plain_hash(row) -> str:  # noqa: ANN001
