@@ -66,10 +66,13 @@ _SETTINGS = {
 _SET_SCOPE = text("SELECT " + ", ".join(f"set_config('{k}', :v{n}, true)" for n, k in enumerate(_SETTINGS)))
 
 
+@lru_cache(maxsize=8)
 def row_security_role(url: str) -> str | None:
     """The role a PostgreSQL connection acts as when row-level security binds it (neither superuser nor
     BYPASSRLS), else None (such a role, or SQLite). An operator command on such a connection sees no organization
-    (every tenant table forces the policies) and would do nothing while reporting success."""
+    (every tenant table forces the policies) and would do nothing while reporting success. Asked once per process
+    and connection string (the app opens operator sessions often; a role's attributes are set by an administrator,
+    not changed under a running app)."""
     if url.startswith("sqlite"):
         return None
     from sqlalchemy import pool
@@ -82,13 +85,6 @@ def row_security_role(url: str) -> str | None:
     finally:
         engine.dispose()
     return None if free else str(role)
-
-
-@lru_cache(maxsize=8)
-def row_security_role_of(url: str) -> str | None:
-    """`row_security_role`, asked once per process and connection string (the app opens operator sessions often;
-    a role's attributes are set by an administrator, not changed under a running app)."""
-    return row_security_role(url)
 
 
 def _apply_scope(connection, scope: Scope) -> None:  # noqa: ANN001

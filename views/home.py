@@ -103,9 +103,10 @@ for note in notes:
                          icon=":material/arrow_forward:")
 
 # the setup steps while any is open; once all are done they are history, not a next step
-if not all(step.done for step in steps):
+shown_steps = steps if not all(step.done for step in steps) else []
+if shown_steps:
     st.subheader(tr("home.next_steps"))
-for step in steps if not all(step.done for step in steps) else ():
+for step in shown_steps:
     icon = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
     with st.container(border=True):
         st.markdown(f"{icon} **{tr(f'home.step.{step.key}')}**")

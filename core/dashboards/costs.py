@@ -13,7 +13,6 @@ from core.dashboards.emissions import FilterOptions, Table, _category, _options,
 from core.dashboards.evaluations import org_cached, period_forecast
 from core.dashboards.filters import Filters
 from core.dashboards.results import engine_stamp, select_results
-from core.dashboards.single_flight import one_at_a_time
 from core.errors import ValidationFailed
 from core.i18n import Term
 from core.numbers import PRICE_EUR, number_error
@@ -81,8 +80,7 @@ def costs_dashboard(ctx: Context, *, filters: Filters | None = None,
     paths = check_price_paths(price_paths or DEFAULT_PRICE_PATHS)
     flt = filters or Filters()
     key = tuple((name, tuple(sorted(path.items()))) for name, path in sorted(paths.items()))
-    with one_at_a_time(ctx.tenant):
-        return org_cached(ctx, "costs", (flt, key), lambda: _costs(ctx, flt, paths))
+    return org_cached(ctx, "costs", (flt, key), lambda: _costs(ctx, flt, paths))
 
 
 def _costs(ctx: Context, filters: Filters, paths: dict[str, dict[int, Decimal]]) -> CostsDashboard:

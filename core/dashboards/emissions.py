@@ -13,7 +13,6 @@ from core.dashboards import aggregates as agg
 from core.dashboards.evaluations import org_cached, period_findings_counts
 from core.dashboards.filters import Filters
 from core.dashboards.results import Selection, customer_stamp, select_results
-from core.dashboards.single_flight import one_at_a_time
 from core.reporting.common import category_key, reference
 
 
@@ -62,8 +61,7 @@ class EmissionsDashboard:
 
 def filter_options(ctx: Context) -> FilterOptions:
     ctx.require(Permission.DATA_VIEW)
-    with one_at_a_time(ctx.tenant):
-        return org_cached(ctx, "options", (), lambda: _options(ctx))
+    return org_cached(ctx, "options", (), lambda: _options(ctx))
 
 
 def _options(ctx: Context) -> FilterOptions:
@@ -79,8 +77,7 @@ def quarter_label(year: int, quarter: int) -> str:
 def emissions_dashboard(ctx: Context, *, filters: Filters | None = None) -> EmissionsDashboard:
     ctx.require(Permission.DATA_VIEW)
     flt = filters or Filters()
-    with one_at_a_time(ctx.tenant):
-        return org_cached(ctx, "emissions", (flt,), lambda: _emissions(ctx, flt))
+    return org_cached(ctx, "emissions", (flt,), lambda: _emissions(ctx, flt))
 
 
 def _emissions(ctx: Context, filters: Filters) -> EmissionsDashboard:

@@ -24,6 +24,7 @@ from core.cbam.obligation import route_tag
 from core.cbam.scenario import ImportLine
 from core.context import Context
 from core.dashboards.aggregates import PeriodRow
+from core.dashboards.single_flight import one_at_a_time
 from core.records import get_scoped
 from core.reporting.common import APPROVED
 from core.reporting.scenario import scenario_of, snapshot_of
@@ -135,45 +136,55 @@ def reference_stamp(ref: ReferenceData | None = None) -> str:
     return digest
 
 
+def _ref_stamp(ctx: Context) -> str:
+    """`reference_stamp()` once per session (one action): checking it costs a stat."""
+    ref = ctx.session.info.get("dashboard_ref_stamp")
+    if ref is None:
+        ref = ctx.session.info["dashboard_ref_stamp"] = reference_stamp()
+    return ref
+
+
+def _kept(ctx: Context, key: tuple, slot: Callable[[], Any], compute: Callable[[], Any]) -> Any:
+    """From this process's cache, else the database (`core.dashboards.stored`, kept by an earlier process or
+    `cbam results warm`, at `slot()`), else computed and kept in both."""
+    from core.dashboards import stored
+
+    value = CACHE.get(key, stored.MISSING)
+    if value is stored.MISSING:
+        value = stored.fetch_or_compute(ctx, slot(), compute)
+        CACHE.put(key, value)
+    return value
+
+
 def org_cached(ctx: Context, kind: str, extra: tuple, compute: Callable[[], Any], *, keep: Hashable = None) -> Any:
     """A whole dashboard result of the organization, reused while its data version (`aggregates.org_stamp`, one
     cheap query) and the reference data stay the same. `keep` (not None): the result is kept in the database too
-    (`core.dashboards.stored`), in one row per organization, kind and `keep`."""
+    (`core.dashboards.stored`), in one row per organization, kind and `keep`. One computation at a time per
+    organization (`single_flight`): many people opening the same client's dashboards compute it once."""
+    from core.dashboards import stored
     from core.dashboards.aggregates import org_stamp
 
     memo = ctx.session.info.setdefault("dashboard_org_stamp", {})  # once per session (one action) and organization
     if ctx.tenant not in memo:
-        memo[ctx.tenant] = (org_stamp(ctx), reference_stamp())
+        memo[ctx.tenant] = (org_stamp(ctx), _ref_stamp(ctx))
     key = (ctx.tenant, kind, *memo[ctx.tenant], *extra)
-    if keep is None:
-        return CACHE.get_or_compute(key, compute)
-    from core.dashboards import stored
-
-    value = CACHE.get(key, stored.MISSING)
-    if value is stored.MISSING:
-        value = stored.fetch_or_compute(ctx, stored.org_slot(key, keep), compute)
-        CACHE.put(key, value)
-    return value
+    with one_at_a_time(ctx.tenant):
+        if keep is None:
+            return CACHE.get_or_compute(key, compute)
+        return _kept(ctx, key, lambda: stored.org_slot(key, keep), compute)
 
 
 def period_key(ctx: Context, period: PeriodRow, stamp: Hashable, kind: str, *extra: Hashable) -> tuple:
-    ref = ctx.session.info.get("dashboard_ref_stamp")  # once per session (one action): checking costs a stat
-    if ref is None:
-        ref = ctx.session.info["dashboard_ref_stamp"] = reference_stamp()
-    return (ctx.tenant, kind, period.id, period.version_no, period.version, period.snapshot_hash, stamp, ref, *extra)
+    return (ctx.tenant, kind, period.id, period.version_no, period.version, period.snapshot_hash, stamp,
+            _ref_stamp(ctx), *extra)
 
 
 def period_cached(ctx: Context, key: tuple, n_extra: int, compute: Callable[[], Any]) -> Any:
-    """A period's result: from this process's cache, else the database (`core.dashboards.stored`, kept by an
-    earlier process or `cbam results warm`), else computed and kept in both. `key` is a `period_key` whose last
-    `n_extra` parts are the lines asked for."""
+    """A period's result through `_kept`. `key` is a `period_key` whose last `n_extra` parts are the lines asked
+    for."""
     from core.dashboards import stored
 
-    value = CACHE.get(key, stored.MISSING)
-    if value is stored.MISSING:
-        value = stored.fetch_or_compute(ctx, stored.slot_of(key, n_extra), compute)
-        CACHE.put(key, value)
-    return value
+    return _kept(ctx, key, lambda: stored.slot_of(key, n_extra), compute)
 
 
 def _scenario(ctx: Context, period: PeriodRow) -> dict[str, Any]:

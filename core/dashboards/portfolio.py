@@ -21,7 +21,6 @@ from core.dashboards import aggregates as agg
 from core.dashboards.emissions import completeness_table
 from core.dashboards.evaluations import org_cached
 from core.dashboards.results import select_results
-from core.dashboards.single_flight import one_at_a_time
 from core.organizations import memberships_of
 from core.reporting.common import APPROVED
 from db.models import User
@@ -66,9 +65,8 @@ class OrganizationSummary:
 def _summary(ctx: Context, org, today: date) -> OrganizationSummary:
     """Kept in the database too (one row per organization and role): the first portfolio look after a start reads
     each organization's data stamp and its kept summary, two queries, instead of computing every period."""
-    with one_at_a_time(ctx.tenant):  # many people opening the same clients' portfolio compute each once
-        return org_cached(ctx, "summary", (today, org.name_zh, org.name_en, ctx.role),
-                          lambda: _compute_summary(ctx, org, today), keep=str(ctx.role))
+    return org_cached(ctx, "summary", (today, org.name_zh, org.name_en, ctx.role),
+                      lambda: _compute_summary(ctx, org, today), keep=str(ctx.role))
 
 
 def _compute_summary(ctx: Context, org, today: date) -> OrganizationSummary:

@@ -177,6 +177,7 @@ def load(ctx: Context, slot: Slot) -> Any:
     return decode(slot.kind, text)
 
 
+TOUCHED = "period_result_keys"  # session.info (`cbam results warm`): the key digests the session read or stored
 PENDING = "period_results_pending"  # session.info: results to keep once the session's transaction commits
 
 
@@ -247,7 +248,7 @@ def store(engine: Engine, scope: Any, results: list[tuple[Slot, Any]]) -> bool:
 def fetch_or_compute(ctx: Context, slot: Slot, compute: Callable[[], Any]) -> Any:
     """The stored result, else `compute()` stored for the next process."""
     value = load(ctx, slot)
-    touched = ctx.session.info.get("period_result_keys")  # `cbam results warm` keeps what it used
+    touched = ctx.session.info.get(TOUCHED)  # `cbam results warm` keeps what it used
     if touched is not None:
         touched[slot.key_digest] = value is not MISSING
     if value is not MISSING:

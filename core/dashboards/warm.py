@@ -15,7 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
@@ -24,12 +24,12 @@ from sqlalchemy.engine import Engine
 from core.access import ROLES, Permission, Role, can
 from core.clock import SystemClock
 from core.context import Context
+from core.dashboards.stored import TOUCHED
 from db.models import Organization, User
 from db.result_models import PeriodResult
 from db.session import Scope, scoped_session
 
 log = logging.getLogger(__name__)
-TOUCHED = "period_result_keys"  # session.info: the key digests this session read or stored
 
 
 @dataclass
@@ -42,8 +42,7 @@ class WarmResult:
     failed: list[str] = field(default_factory=list)  # organizations whose results could not be computed
 
     def as_dict(self) -> dict:
-        return {"organizations": self.organizations, "periods": self.periods, "computed": self.computed,
-                "kept": self.kept, "deleted": self.deleted, "failed": self.failed}
+        return asdict(self)
 
 
 @contextmanager

@@ -80,10 +80,15 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if any(c in text for c in _QUOTE_CHARS) else text
 
 
-def _column(column: tuple) -> list[str] | tuple:
-    """One column's cells as the csv module writes `cell` of each: converted, and quoted where needed."""
+def _kind(column: tuple) -> type | None:
+    """The one type of a column's values, or None when they are of several."""
     kinds = set(map(type, column))
-    kind = next(iter(kinds)) if len(kinds) == 1 else None
+    return next(iter(kinds)) if len(kinds) == 1 else None
+
+
+def _column(column: tuple, kind: type | None) -> list[str] | tuple:
+    """One column's cells (all of type `kind`, or None: mixed) as the csv module writes `cell` of each: converted,
+    and quoted where needed."""
     if kind is str:
         sample = column[:_SAMPLE]
         repeated = len(set(sample)) * 4 < len(sample)
@@ -144,26 +149,25 @@ def csv_rows_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     return (BOM + out.getvalue()).encode("utf-8")
 
 
-def _constant_text(column: tuple) -> str | None:
+def _constant_text(column: tuple, kind: type | None) -> str | None:
     """The text of every cell of a column that holds one value throughout (a snapshot hash, a customer, a price),
     else None."""
     sample = column[:_SAMPLE]
-    kind = type(column[0])
     if kind is Decimal:  # by object: equal Decimals may print apart (1.0, 1.00)
         if len(set(map(id, sample))) == 1 and len(set(map(id, column))) == 1:
             return _quote(cell(column[0]))
         return None
-    if kind not in _SAME_TEXT and kind is not str and column[0] is not None:
+    if kind not in (*_SAME_TEXT, str, type(None)):  # mixed types (None), or values whose equal ones print apart
         return None
-    if len(set(sample)) == 1 and len(set(column)) == 1 and set(map(type, column)) == {kind}:
+    if len(set(sample)) == 1 and len(set(column)) == 1:
         return _quote(cell(column[0]))
     return None
 
 
-def _plain_floats(column: tuple) -> bool:
+def _plain_floats(column: tuple, kind: type | None) -> bool:
     """Floats that `%.15g` writes exactly as `decimal_text` does, with no exponent: finite, none zero (no "-0"),
     all of 1e-4 <= |v| < 1e14 (told for all-positive or all-negative columns; others are converted by `_column`)."""
-    if type(column[0]) is not float or set(map(type, column)) != {float}:
+    if kind is not float:
         return False
     sample = column[:_SAMPLE]
     if len(set(sample)) * 4 < len(sample):  # few values, many times: converted once each by `_column`
@@ -186,15 +190,16 @@ def csv_columns_bytes(header: list[str], columns: list[tuple]) -> bytes:
         return csv_rows_bytes(header, list(zip(*columns, strict=True)))
     row, items = [], []
     for column in columns:
-        constant = _constant_text(column)
+        kind = _kind(column)  # one pass over the column's types, for all three
+        constant = _constant_text(column, kind)
         if constant is not None:
             row.append(constant.replace("%", "%%"))
-        elif _plain_floats(column):
+        elif _plain_floats(column, kind):
             row.append(f"%.{EXPORT_SIGNIFICANT_DIGITS}g")
             items.append(column)
         else:
             row.append("%s")
-            items.append(_column(column))
+            items.append(_column(column, kind))
     n, k = len(columns[0]), len(items)
     values = [None] * (n * k)  # row by row: the k values of row 0, then of row 1, ...
     for i, item in enumerate(items):

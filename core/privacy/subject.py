@@ -219,10 +219,10 @@ def operator_session() -> Iterator[Session]:
     organization a person belongs to, which the app role never sees at once. A connection that row-level security
     binds is refused (it would find nothing of anyone: an export empty, an erasure that erases nothing)."""
     from core.settings import get_settings
-    from db.session import Scope, make_engine, row_security_role_of, scoped_session
+    from db.session import Scope, make_engine, row_security_role, scoped_session
 
     url = get_settings().effective_migration_url
-    bound = row_security_role_of(url)
+    bound = row_security_role(url)
     if bound is not None:
         raise DomainError("operator.error.rls_bound", role=bound)
     engine = make_engine(url)

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from core.i18n import t
 from core.settings import get_settings
 from db.rls import APP_ROLE
-from db.session import get_engine, row_security_role, row_security_role_of
+from db.session import get_engine, row_security_role
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +61,7 @@ def test_a_page_shows_the_refusal_in_the_persons_language(pg_database, monkeypat
     monkeypatch.setenv("MIGRATION_DATABASE_URL", pg_database.app_url)
     get_settings.cache_clear()
     get_engine.cache_clear()
-    row_security_role_of.cache_clear()
+    row_security_role.cache_clear()
     try:
         at = AppTest.from_function(_page, default_timeout=60)
         at.session_state["lang"] = lang
@@ -72,4 +72,4 @@ def test_a_page_shows_the_refusal_in_the_persons_language(pg_database, monkeypat
     finally:
         get_settings.cache_clear()
         get_engine.cache_clear()
-        row_security_role_of.cache_clear()
+        row_security_role.cache_clear()
