@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.errors import ConcurrentChange, DomainError, ValidationFailed
 from core.i18n import error_text, problem_list
@@ -23,16 +24,26 @@ def field_error(form: str, field: str) -> None:
     field's errors are shown on the page: the form's message may then say "highlighted"."""
     drawn = st.session_state.setdefault(_fields_key(form), set())
     drawn.add(field)
+    slot = _slot()
     err = st.session_state.get(_errors_key(form), {}).get(field)
     if err:
         key, params = err
-        st.error(tr(key, **params), icon=":material/error:")
+        slot.error(tr(key, **params), icon=":material/error:")
 
 
 def form_error(form: str) -> None:
+    slot = _slot()
     msg = st.session_state.get(f"{form}__message")
     if msg:
-        st.error(msg, icon=":material/error:")
+        slot.error(msg, icon=":material/error:")
+
+
+def _slot() -> DeltaGenerator:
+    """A place for a message that takes one position on the page whether or not a message fills it (an empty
+    element is hidden). What follows keeps its position when the message comes or goes, so Streamlit updates the
+    widgets below in place: otherwise they are drawn anew at the new position, the old ones still on screen until
+    the run ends (two forms, the old one with the values a reload just replaced)."""
+    return st.empty()
 
 
 def run_action(form: str, action: Callable[[], object], success_key: str, **params: object) -> bool:
@@ -70,10 +81,11 @@ def _validation_message(form: str, exc: ValidationFailed) -> str:
 
 def show_flash() -> None:
     """The confirmation of the last action, shown once after its rerun."""
+    slot = _slot()  # the page below keeps its position whether or not a confirmation shows
     msg = st.session_state.pop("flash", None)
     if msg:
         # inline, above the page: a toast floats over the content (and over a banner) for seconds (issue 12)
-        st.success(msg, icon=":material/check_circle:")
+        slot.success(msg, icon=":material/check_circle:")
 
 
 def prefill(form: str, record: str, version: int, values: dict[str, object]) -> int:
