@@ -95,9 +95,13 @@ class AppServer:
 
     @staticmethod
     def wait_idle(page: Page) -> None:
-        """Wait until Streamlit has finished the current script run. Call it once the content an action leads to
-        is visible: right after a click the state may still read "notRunning" from the previous run."""
+        """Wait until Streamlit has finished the current script run and the browser has drawn every element. Call it
+        once the content an action leads to is visible: right after a click the state may still read "notRunning"
+        from the previous run."""
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=UI_TIMEOUT_MS)
+        # and until every element is drawn: an element whose code the browser is still fetching (a table, a text box,
+        # the first time in a browser) is a grey placeholder, and a check or screenshot would see half a page
+        page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=UI_TIMEOUT_MS)
 
     def stop(self) -> None:
         self.process.terminate()
