@@ -15,16 +15,16 @@ def one_run(lock: str, label: str, as_json: bool) -> Iterator[bool]:
     """Yields whether this process holds `lock` for the block; when another run holds it, says so (exit code 0:
     a scheduler that starts a run while the last one is still going has nothing to fix). An owner connection that
     row-level security binds is refused first (exit code 2): it would see no organization and report success."""
+    from core.background import owner_url
     from core.background.lock import exclusive
-    from core.settings import get_settings
-    from db.session import row_security_role
+    from core.errors import DomainError
 
-    bound = row_security_role(get_settings().effective_migration_url)
-    if bound is not None:
-        key = "operator.error.rls_bound"
-        typer.echo(json.dumps({"error": {"key": key, "role": bound}}) if as_json
-                   else f"{label}: {t(key, 'en', role=bound)}", err=True)
-        raise typer.Exit(2)
+    try:
+        owner_url()
+    except DomainError as exc:
+        typer.echo(json.dumps({"error": {"key": exc.key, **exc.params}}) if as_json
+                   else f"{label}: {t(exc.key, 'en', **exc.params)}", err=True)
+        raise typer.Exit(2) from None
     with exclusive(lock) as acquired:
         if not acquired:
             typer.echo(json.dumps({"status": "already_running"}) if as_json

@@ -218,14 +218,10 @@ def operator_session() -> Iterator[Session]:
     """The owner connection (MIGRATION_DATABASE_URL, else DATABASE_URL): privacy operations read every
     organization a person belongs to, which the app role never sees at once. A connection that row-level security
     binds is refused (it would find nothing of anyone: an export empty, an erasure that erases nothing)."""
-    from core.settings import get_settings
-    from db.session import Scope, make_engine, row_security_role, scoped_session
+    from core.background import owner_url
+    from db.session import Scope, make_engine, scoped_session
 
-    url = get_settings().effective_migration_url
-    bound = row_security_role(url)
-    if bound is not None:
-        raise DomainError("operator.error.rls_bound", role=bound)
-    engine = make_engine(url)
+    engine = make_engine(owner_url())
     try:
         with scoped_session(Scope(), engine) as s:
             yield s
